@@ -1,0 +1,58 @@
+/**
+ * Defaults, one object per component, with units in the names. Each comment says what the setting costs
+ * in object-store requests, because on S3 every request is billed (PUT and LIST $0.005 per 1,000, GET
+ * $0.0004 per 1,000). docs and the README repeat these values in a table.
+ */
+
+export const partitionLogDefaults = {
+  /**
+   * Largest batch a writer accepts, after encoding. Kafka's default `max.message.bytes` is about 1 MiB;
+   * one batch becomes one segment object, so larger batches mean fewer PUTs per MB.
+   */
+  maxBatchBytes: 8 * 1024 * 1024,
+  /** How often the resolve routine re-reads the tail key before reporting an unknown outcome. */
+  resolveAttempts: 8,
+  /** First backoff between resolve attempts; it doubles with jitter. Each attempt costs one GET. */
+  resolveBackoffMs: 10,
+  /** Largest backoff between resolve attempts. */
+  resolveMaxBackoffMs: 1_000,
+  /**
+   * Segments larger than this are read with range GETs (header first, then only the batches needed) instead
+   * of one whole-object GET. Smaller segments are cheaper to fetch whole: one GET instead of two.
+   */
+  rangeReadThresholdBytes: 4 * 1024 * 1024,
+  /** Bytes of a segment's head read to get its header and batch directory in one range GET. */
+  headerReadBytes: 64 * 1024,
+} as const;
+
+export type PartitionLogOptions = { -readonly [K in keyof typeof partitionLogDefaults]: number };
+
+export const topicDefaults = {
+  /** Kafka's `num.partitions` default. Each partition is written and polled separately: more partitions, more requests. */
+  partitions: 1,
+  /** Kafka's `retention.ms` default: 7 days. -1 keeps records forever. */
+  retentionMs: 7 * 24 * 60 * 60 * 1000,
+  /** Kafka's `retention.bytes` default: -1, no size limit. */
+  retentionBytes: -1,
+  /** Largest record (key, value and headers) a producer may send, as Kafka's `max.message.bytes`. */
+  maxMessageBytes: 1024 * 1024,
+} as const;
+
+export const storeDefaults = {
+  /** Connections kept open per S3 endpoint. Reusing them saves a TLS handshake per request. */
+  s3MaxSockets: 64,
+  /** Time before an S3 request is abandoned; a write abandoned after sending its body is "ambiguous". */
+  s3RequestTimeoutMs: 30_000,
+  /** Attempts per S3 read on retriable errors (writes are never retried here: the partition log resolves them). */
+  s3ReadAttempts: 4,
+  /** First backoff between S3 read attempts; it doubles with full jitter. Each attempt is one billed request. */
+  s3ReadBackoffMs: 50,
+  /** Largest backoff between S3 read attempts. */
+  s3ReadMaxBackoffMs: 1_000,
+  /**
+   * Time to establish a TCP connection to the S3 endpoint. A request that never connected cannot have had an
+   * effect, so its failure is "retriable", not "ambiguous": a short limit turns a dead endpoint into a fast,
+   * clear error.
+   */
+  s3ConnectTimeoutMs: 5_000,
+} as const;

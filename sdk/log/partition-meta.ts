@@ -1,0 +1,84 @@
+/**
+ * The partition meta object (`meta.json`): the log start offset, the sealed flag and the newest index
+ * object. Writers read it before acknowledging an append (design brief §5): retention moves the log start
+ * here before deleting anything, and topic deletion sets `sealed` here first, so this one GET is what keeps
+ * a writer that was frozen for hours from acknowledging into a freed key or a deleted topic.
+ */
+import { KlogError } from '../errors.js';
+import { decodeJsonObject, encodeJsonObject } from '../format/json-object.js';
+import { type PartitionRef, partitionMetaKey } from '../store/keys.js';
+import type { ObjectStore } from '../store/object-store.js';
+import { getWithRetries } from './store-reads.js';
+
+export interface PartitionMeta {
+  logStartOffset: bigint;
+  sealed: boolean;
+  /** Key of the newest index object, or null while the partition has none. */
+  newestIndex: string | null;
+}
+
+interface StoredPartitionMeta {
+  logStartOffset: string;
+  sealed: boolean;
+  newestIndex: string | null;
+}
+
+export interface VersionedMeta {
+  meta: PartitionMeta;
+  etag: string;
+}
+
+export const initialPartitionMeta: PartitionMeta = { logStartOffset: 0n, sealed: false, newestIndex: null };
+
+export function encodePartitionMeta(meta: PartitionMeta): Uint8Array {
+  return encodeJsonObject<StoredPartitionMeta>('partition-meta', {
+    logStartOffset: meta.logStartOffset.toString(),
+    sealed: meta.sealed,
+    newestIndex: meta.newestIndex,
+  });
+}
+
+export async function readPartitionMeta(store: ObjectStore, ref: PartitionRef): Promise<VersionedMeta | null> {
+  const key = partitionMetaKey(ref);
+  const object = await getWithRetries(store, key);
+  if (object === null) return null;
+  const stored = decodeJsonObject<StoredPartitionMeta>('partition-meta', object.body, key);
+  let logStartOffset: bigint;
+  try {
+    logStartOffset = BigInt(stored.logStartOffset);
+  } catch (cause) {
+    throw new KlogError('CORRUPT_OBJECT', `${key} is corrupt: logStartOffset is not an integer.`, {
+      context: { key },
+      cause,
+    });
+  }
+  return {
+    meta: { logStartOffset, sealed: stored.sealed === true, newestIndex: stored.newestIndex ?? null },
+    etag: object.etag,
+  };
+}
+
+/**
+ * Applies `change` to the current meta with `If-Match`, re-reading and re-applying on a lost race. Returns
+ * the meta that was written, or null when the partition has no meta (it never existed).
+ */
+export async function updatePartitionMeta(
+  store: ObjectStore,
+  ref: PartitionRef,
+  change: (meta: PartitionMeta) => PartitionMeta,
+  attempts = 16,
+): Promise<PartitionMeta | null> {
+  const key = partitionMetaKey(ref);
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    const current = await readPartitionMeta(store, ref);
+    if (current === null) return null;
+    const next = change(current.meta);
+    const outcome = await store.put(key, encodePartitionMeta(next), { ifMatch: current.etag });
+    if (outcome.kind === 'done') return next;
+    if (outcome.kind === 'ambiguous') {
+    }
+  }
+  throw new KlogError('UNKNOWN_OUTCOME', `Could not update ${key} after ${attempts} attempts; try again.`, {
+    context: { topic: ref.topic, partition: ref.partition, key },
+  });
+}

@@ -1,0 +1,235 @@
+/**
+ * The read path of one partition (design brief §6). A reader positioned at offset X finds the segment that
+ * holds X (a LIST of the partition's segments), reads it whole or, when it is large, with range GETs of its
+ * header and then only the batches needed, and from then on polls the next key from the known segment end:
+ * a GET that is a 404 until data arrives. A position below the log start is an offset-out-of-range error,
+ * for the consumer's reset policy to handle. Control batches are never returned.
+ */
+import { type PartitionLogOptions, partitionLogDefaults } from '../config.js';
+import { KlogError } from '../errors.js';
+import {
+  type BatchEntry,
+  decodeBatch,
+  decodeSegmentHeader,
+  type SegmentHeader,
+  type StoredRecord,
+} from '../format/segment.js';
+import { type PartitionRef, segmentKey } from '../store/keys.js';
+import type { ObjectStore } from '../store/object-store.js';
+import { listSegments, readSegmentHead } from './segment-list.js';
+import { getWithRetries } from './store-reads.js';
+import { endOfLog, requireMeta } from './tail.js';
+
+export interface ReadOptions {
+  /** Stop adding batches once this many stored bytes are read; at least one batch is always returned. */
+  maxBytes?: number;
+}
+
+export interface ReadResult {
+  /** Records at or after the requested offset, in offset order, without control records. */
+  records: StoredRecord[];
+  /** The offset to read next: after the last batch read, or the requested offset when nothing was there. */
+  nextOffset: bigint;
+}
+
+export const readDefaults = {
+  /** Bytes per read call; larger reads mean fewer GETs per MB (Kafka's fetch.max.bytes is 50 MiB). */
+  maxBytes: 1024 * 1024,
+  /**
+   * A reader polling the key after a segment end sees 404s while the partition is idle. Every this-many
+   * misses it LISTs instead, which notices a log start that moved past its position (retention).
+   */
+  listEveryMisses: 8,
+} as const;
+
+interface LoadedSegment {
+  key: string;
+  header: SegmentHeader;
+  /** The whole object when it was read whole; null when only its head was read (range reads follow). */
+  bytes: Uint8Array | null;
+}
+
+export class PartitionReader {
+  readonly ref: PartitionRef;
+  private readonly store: ObjectStore;
+  private readonly options: PartitionLogOptions;
+  private current: LoadedSegment | null = null;
+  /** An offset known to be where the next segment starts (the end of the last segment read). */
+  private boundary: bigint | null = null;
+  private missesAtBoundary = 0;
+
+  constructor(store: ObjectStore, ref: PartitionRef, options: Partial<PartitionLogOptions> = {}) {
+    this.store = store;
+    this.ref = ref;
+    this.options = { ...partitionLogDefaults, ...options };
+  }
+
+  async earliestOffset(): Promise<bigint> {
+    return (await requireMeta(this.store, this.ref)).logStartOffset;
+  }
+
+  async latestOffset(): Promise<bigint> {
+    const meta = await requireMeta(this.store, this.ref);
+    return endOfLog(this.store, this.ref, meta.logStartOffset, this.options.headerReadBytes);
+  }
+
+  /** Reads batches from `offset` on, across segments, until `maxBytes` or the end of the log. */
+  async read(offset: bigint, options: ReadOptions = {}): Promise<ReadResult> {
+    let budget = options.maxBytes ?? readDefaults.maxBytes;
+    const records: StoredRecord[] = [];
+    let nextOffset = offset;
+    for (let first = true; budget > 0; first = false) {
+      const segment = this.holds(this.current, nextOffset) ? this.current : await this.load(nextOffset);
+      if (segment === null) break;
+      const part = await this.readFrom(segment, nextOffset, budget, first);
+      for (const record of part.records) records.push(record);
+      budget -= part.bytes;
+      nextOffset = part.nextOffset;
+      // Stop inside a segment (the budget ran out) rather than fetching the next one.
+      if (part.bytes === 0 || nextOffset < segment.header.endOffset) break;
+    }
+    return { records, nextOffset };
+  }
+
+  /** The first offset whose record has a timestamp at or after `timestamp`, or null when there is none. */
+  async offsetForTimestamp(timestamp: number): Promise<bigint | null> {
+    const meta = await requireMeta(this.store, this.ref);
+    for (const segment of await listSegments(this.store, this.ref, meta.logStartOffset)) {
+      const head = await readSegmentHead(this.store, segment.key, this.options.headerReadBytes);
+      if (head === null) continue;
+      const entry = head.header.batches.find((batch) => !batch.control && batch.maxTimestamp >= timestamp);
+      if (entry === undefined) continue;
+      const loaded: LoadedSegment = { key: segment.key, header: head.header, bytes: head.complete ? head.bytes : null };
+      const [batch] = await this.readBatches(loaded, [entry]);
+      const record = batch?.records.find((candidate) => candidate.timestamp >= timestamp);
+      if (record !== undefined) return record.offset;
+    }
+    return null;
+  }
+
+  private holds(segment: LoadedSegment | null, offset: bigint): segment is LoadedSegment {
+    return segment !== null && offset >= segment.header.baseOffset && offset < segment.header.endOffset;
+  }
+
+  private async load(offset: bigint): Promise<LoadedSegment | null> {
+    if (offset === this.boundary) {
+      const key = segmentKey(this.ref, offset);
+      const object = await getWithRetries(this.store, key);
+      if (object !== null)
+        return this.remember({ key, header: decodeSegmentHeader(object.body, key), bytes: object.body });
+      this.missesAtBoundary++;
+      if (this.missesAtBoundary % readDefaults.listEveryMisses !== 0) return null;
+    }
+    return this.locate(offset);
+  }
+
+  /** Finds the segment holding `offset` with a LIST; checks the offset against the log start and end. */
+  private async locate(offset: bigint): Promise<LoadedSegment | null> {
+    const meta = await requireMeta(this.store, this.ref);
+    if (offset < meta.logStartOffset) throw this.outOfRange(offset, `below the log start ${meta.logStartOffset}`);
+    const segments = await listSegments(this.store, this.ref, meta.logStartOffset);
+    let candidate = segments[0];
+    for (const segment of segments) {
+      if (segment.baseOffset > offset) break;
+      candidate = segment;
+    }
+    if (candidate === undefined || candidate.baseOffset > offset) {
+      if (offset > meta.logStartOffset) throw this.outOfRange(offset, `above the log end ${meta.logStartOffset}`);
+      this.atBoundary(offset);
+      return null;
+    }
+    const loaded = await this.loadSegment(candidate.key, candidate.size);
+    if (loaded === null) return this.locate(offset);
+    if (offset < loaded.header.endOffset) return loaded;
+    if (candidate === segments.at(-1) && offset > loaded.header.endOffset) {
+      throw this.outOfRange(offset, `above the log end ${loaded.header.endOffset}`);
+    }
+    this.atBoundary(offset);
+    return null;
+  }
+
+  private async loadSegment(key: string, size: number): Promise<LoadedSegment | null> {
+    if (size <= this.options.rangeReadThresholdBytes) {
+      const object = await getWithRetries(this.store, key);
+      if (object === null) return null;
+      return this.remember({ key, header: decodeSegmentHeader(object.body, key), bytes: object.body });
+    }
+    const head = await readSegmentHead(this.store, key, this.options.headerReadBytes);
+    if (head === null) return null;
+    return this.remember({ key, header: head.header, bytes: head.complete ? head.bytes : null });
+  }
+
+  private remember(segment: LoadedSegment): LoadedSegment {
+    this.current = segment;
+    this.atBoundary(segment.header.endOffset);
+    return segment;
+  }
+
+  private atBoundary(offset: bigint): void {
+    if (this.boundary !== offset) this.missesAtBoundary = 0;
+    this.boundary = offset;
+  }
+
+  /** Reads whole batches of one segment, from the one holding `offset`, within `maxBytes` (but at least one). */
+  private async readFrom(
+    segment: LoadedSegment,
+    offset: bigint,
+    maxBytes: number,
+    atLeastOne: boolean,
+  ): Promise<ReadResult & { bytes: number }> {
+    const { header } = segment;
+    const first = header.batches.findIndex(
+      (entry) => offset < header.baseOffset + BigInt(entry.relativeOffset + entry.offsetCount),
+    );
+    const chosen: BatchEntry[] = [];
+    let bytes = 0;
+    for (const entry of header.batches.slice(Math.max(first, 0))) {
+      if ((chosen.length > 0 || !atLeastOne) && bytes + entry.length > maxBytes) break;
+      chosen.push(entry);
+      bytes += entry.length;
+    }
+    const records: StoredRecord[] = [];
+    for (const batch of await this.readBatches(segment, chosen)) {
+      if (batch.control) continue;
+      for (const record of batch.records) if (record.offset >= offset) records.push(record);
+    }
+    const last = chosen.at(-1);
+    const nextOffset = last === undefined ? offset : header.baseOffset + BigInt(last.relativeOffset + last.offsetCount);
+    return { records, nextOffset, bytes };
+  }
+
+  /** Decodes the given batches, with one range GET covering them when the segment was not read whole. */
+  private async readBatches(segment: LoadedSegment, entries: BatchEntry[]) {
+    const first = entries[0];
+    const last = entries.at(-1);
+    if (first === undefined || last === undefined) return [];
+    let bytes = segment.bytes;
+    let origin = 0;
+    if (bytes === null) {
+      const object = await getWithRetries(this.store, segment.key, {
+        offset: first.position,
+        length: last.position + last.length - first.position,
+      });
+      if (object === null) throw this.outOfRange(segment.header.baseOffset, 'removed by retention while reading');
+      bytes = object.body;
+      origin = first.position;
+    }
+    const source = bytes;
+    return entries.map((entry) =>
+      decodeBatch(
+        source.subarray(entry.position - origin, entry.position - origin + entry.length),
+        entry,
+        segment.header.baseOffset,
+        segment.key,
+      ),
+    );
+  }
+
+  private outOfRange(offset: bigint, why: string): KlogError {
+    return new KlogError(
+      'OFFSET_OUT_OF_RANGE',
+      `Offset ${offset} of ${this.ref.topic}/${this.ref.partition} is ${why}. Seek to the earliest or latest offset.`,
+      { context: { topic: this.ref.topic, partition: this.ref.partition, offset } },
+    );
+  }
+}

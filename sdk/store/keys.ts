@@ -1,0 +1,93 @@
+/**
+ * Every object key klog reads or writes is built and parsed here, and nowhere else (design brief §3).
+ * Keys are relative to the cluster prefix, which the object store adds.
+ *
+ *   klog.json                                        cluster marker
+ *   topics/<topic>/topic.json                        topic config and id
+ *   topics/<topic>/<id>/<p>/meta.json                partition meta: log start, sealed flag, newest index
+ *   topics/<topic>/<id>/<p>/log/<20-digit base>.seg  one committed segment
+ *   topics/<topic>/<id>/<p>/index/<20-digit base>.idx
+ *   groups/<group>/...
+ *
+ * Offsets are zero-padded to 20 digits so that LIST order is offset order.
+ */
+import { KlogError } from '../errors.js';
+
+export interface PartitionRef {
+  topic: string;
+  topicId: string;
+  partition: number;
+}
+
+export const OFFSET_DIGITS = 20;
+const MAX_OFFSET = 10n ** BigInt(OFFSET_DIGITS) - 1n;
+const SEGMENT_SUFFIX = '.seg';
+
+export const CLUSTER_MARKER_KEY = 'klog.json';
+export const TOPICS_PREFIX = 'topics/';
+
+export function padOffset(offset: bigint): string {
+  if (offset < 0n || offset > MAX_OFFSET) {
+    throw new KlogError('INVALID_ARGUMENT', `Offset ${offset} is outside 0..${MAX_OFFSET}.`, { context: { offset } });
+  }
+  return offset.toString().padStart(OFFSET_DIGITS, '0');
+}
+
+export function topicPrefix(topic: string): string {
+  return `${TOPICS_PREFIX}${topic}/`;
+}
+
+export function topicConfigKey(topic: string): string {
+  return `${topicPrefix(topic)}topic.json`;
+}
+
+/** The topic name in a key under `topics/`, or null. */
+export function parseTopicFromKey(key: string): string | null {
+  if (!key.startsWith(TOPICS_PREFIX)) return null;
+  const end = key.indexOf('/', TOPICS_PREFIX.length);
+  return end < 0 ? null : key.slice(TOPICS_PREFIX.length, end);
+}
+
+/** The first key after every key of `topic`: LIST with this as `startAfter` skips to the next topic. */
+export function afterTopicKeys(topic: string): string {
+  // Topic names are ASCII, so a key that continues "topics/<topic>/" with the highest code point sorts
+  // after every key of this topic and before the keys of any other topic.
+  return `${TOPICS_PREFIX}${topic}/\u{10FFFF}`;
+}
+
+export function partitionPrefix(ref: PartitionRef): string {
+  return `${topicPrefix(ref.topic)}${ref.topicId}/${ref.partition}/`;
+}
+
+export function topicDataPrefix(topic: string, topicId: string): string {
+  return `${topicPrefix(topic)}${topicId}/`;
+}
+
+export function partitionMetaKey(ref: PartitionRef): string {
+  return `${partitionPrefix(ref)}meta.json`;
+}
+
+export function segmentsPrefix(ref: PartitionRef): string {
+  return `${partitionPrefix(ref)}log/`;
+}
+
+export function segmentKey(ref: PartitionRef, baseOffset: bigint): string {
+  return `${segmentsPrefix(ref)}${padOffset(baseOffset)}${SEGMENT_SUFFIX}`;
+}
+
+/** The base offset named by a segment key, or null if the key is not a segment key of this partition. */
+export function parseSegmentKey(ref: PartitionRef, key: string): bigint | null {
+  const prefix = segmentsPrefix(ref);
+  if (!key.startsWith(prefix) || !key.endsWith(SEGMENT_SUFFIX)) return null;
+  const digits = key.slice(prefix.length, key.length - SEGMENT_SUFFIX.length);
+  if (digits.length !== OFFSET_DIGITS || !/^[0-9]+$/.test(digits)) return null;
+  return BigInt(digits);
+}
+
+export function indexKey(ref: PartitionRef, baseOffset: bigint): string {
+  return `${partitionPrefix(ref)}index/${padOffset(baseOffset)}.idx`;
+}
+
+export function groupPrefix(group: string): string {
+  return `groups/${group}/`;
+}
