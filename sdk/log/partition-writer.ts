@@ -119,9 +119,10 @@ export class PartitionWriter {
         { context: this.context() },
       );
     }
-    if (this.tail === null) await this.rediscover();
-    const duplicate = await this.checkSequence(batch);
-    if (duplicate !== null) return duplicate;
+    if (this.tail !== null) {
+      const duplicate = await this.checkSequence(batch);
+      if (duplicate !== null) return duplicate;
+    }
     return this.commit(batch);
   }
 
@@ -129,7 +130,13 @@ export class PartitionWriter {
     let absentRetries = 0;
     let rediscoveries = 0;
     for (;;) {
-      const tail = this.tail ?? (await this.rediscover());
+      let tail = this.tail;
+      if (tail === null) {
+        tail = await this.rediscover();
+        // The jump may have passed over this very batch, stored through another writer meanwhile.
+        const duplicate = await this.checkSequence(batch);
+        if (duplicate !== null) return duplicate;
+      }
       const key = segmentKey(this.ref, tail);
       const outcome = await this.store.put(key, encodeSegment(tail, [batch]), { ifNoneMatch: '*' });
       const found: Resolution =
