@@ -4,14 +4,13 @@
  * A script, not a test: `npm run build && node dist/bench/append-throughput.js [--seconds 10] [--json]`.
  * Compare with `node dist/bench/put-baseline.js`, the raw PutObject rate for objects of the same size.
  */
-import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import type { LogRecord } from '../sdk/format/segment.js';
 import { PartitionWriter } from '../sdk/log/partition-writer.js';
 import { randomProducerId } from '../sdk/log/producer-state.js';
 import { createTopic, partitionRefs } from '../sdk/log/topics.js';
 import { CountingObjectStore } from '../sdk/store/counting-object-store.js';
-import { S3ObjectStore } from '../sdk/store/s3-object-store.js';
+import { type BenchMinio, benchStore, startBenchMinio } from './bench-minio.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -24,17 +23,6 @@ const { values: args } = parseArgs({
 const seconds = Number(args.seconds);
 const recordBytes = Number(args['record-bytes']);
 const recordsPerBatch = Math.floor(Number(args['batch-bytes']) / recordBytes);
-
-interface Minio {
-  endpoint: string;
-  accessKeyId: string;
-  secretAccessKey: string;
-  region: string;
-  bucket: string;
-  stop(): Promise<void>;
-}
-const minioScript = new URL('../../scripts/minio.mjs', import.meta.url).href;
-const { startMinio } = (await import(minioScript)) as { startMinio(): Promise<Minio> };
 
 function batchOf(index: number): LogRecord[] {
   const value = Buffer.alloc(recordBytes, index % 251);
@@ -52,16 +40,8 @@ interface Result {
   cpuMsPerBatch: number;
 }
 
-async function run(minio: Minio, scenario: string, writers: number, partitions: number): Promise<Result> {
-  const store = new CountingObjectStore(
-    new S3ObjectStore({
-      bucket: minio.bucket,
-      prefix: `bench-${randomUUID()}`,
-      endpoint: minio.endpoint,
-      region: minio.region,
-      credentials: { accessKeyId: minio.accessKeyId, secretAccessKey: minio.secretAccessKey },
-    }),
-  );
+async function run(minio: BenchMinio, scenario: string, writers: number, partitions: number): Promise<Result> {
+  const store = new CountingObjectStore(benchStore(minio));
   const topic = await createTopic(store, 'bench', { partitions });
   const refs = partitionRefs(topic);
   const batch = batchOf(1);
@@ -102,7 +82,7 @@ async function run(minio: Minio, scenario: string, writers: number, partitions: 
   };
 }
 
-const minio = await startMinio();
+const minio = await startBenchMinio();
 try {
   const results = [
     await run(minio, '1 writer, 1 partition', 1, 1),

@@ -3,10 +3,12 @@
  * append) this machine gets into a throwaway local MinIO, with no log on top. It is the physical limit the
  * partition log's numbers are compared with.
  *
- * Each case is measured two ways: (a) the stock `@aws-sdk/client-s3` PutObjectCommand, configured as klog's
- * S3ObjectStore configures it (over http the SDK hashes the payload for SigV4), and (b) the minimal signed PUT
- * of bench/signed-put.ts (UNSIGNED-PAYLOAD over node:http). CPU is this process's only (process.cpuUsage());
- * MinIO's own CPU is not counted. MB are 10^6 bytes.
+ * Each case is measured three ways: (a) the stock `@aws-sdk/client-s3` PutObjectCommand, configured as klog's
+ * S3ObjectStore used to configure it (over http the SDK hashes the payload for SigV4), (b) the minimal signed
+ * PUT of bench/signed-put.ts (UNSIGNED-PAYLOAD over node:http), and (c) klog's own S3ObjectStore.put, a
+ * conditional create with the outcome mapping the partition log relies on. CPU is this process's only
+ * (process.cpuUsage()); MinIO's own CPU is not counted, but it runs on the same machine and competes for it.
+ * MB are 10^6 bytes.
  *
  *   npm run build && node dist/bench/put-baseline.js [--size 1MiB,1KiB] [--concurrency 1,4]
  *                                                    [--seconds 10] [--count 5000] [--json]
@@ -19,6 +21,7 @@ import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { type BenchMinio, benchStore, startBenchMinio } from './bench-minio.js';
 import { SignedPutClient } from './signed-put.js';
 
 const { values: args } = parseArgs({
@@ -30,15 +33,6 @@ const { values: args } = parseArgs({
     json: { type: 'boolean', default: false },
   },
 });
-
-interface Minio {
-  endpoint: string;
-  accessKeyId: string;
-  secretAccessKey: string;
-  region: string;
-  bucket: string;
-  stop(): Promise<void>;
-}
 
 /** A way to PUT one object; it throws unless the object was stored. */
 interface Putter {
@@ -83,7 +77,7 @@ function formatSize(bytes: number): string {
   return `${bytes} B`;
 }
 
-function sdkPutter(minio: Minio): Putter {
+function sdkPutter(minio: BenchMinio): Putter {
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const client = new S3Client({
     endpoint: minio.endpoint,
@@ -107,7 +101,7 @@ function sdkPutter(minio: Minio): Putter {
   };
 }
 
-function signedPutter(minio: Minio): Putter {
+function signedPutter(minio: BenchMinio): Putter {
   const client = new SignedPutClient({
     endpoint: minio.endpoint,
     region: minio.region,
@@ -121,6 +115,18 @@ function signedPutter(minio: Minio): Putter {
       if (status !== 200) throw new Error(`The signed PUT of ${key} answered ${status}.`);
     },
     close: () => client.close(),
+  };
+}
+
+function storePutter(minio: BenchMinio): Putter {
+  const store = benchStore(minio);
+  return {
+    method: 'S3ObjectStore.put',
+    async put(key, body) {
+      const outcome = await store.put(key, body, { ifNoneMatch: '*' });
+      if (outcome.kind !== 'done') throw new Error(`S3ObjectStore.put of ${key} came back ${outcome.kind}.`);
+    },
+    close: () => void store.close(),
   };
 }
 
@@ -203,10 +209,8 @@ const sizes = args.size.split(',').map(parseSize);
 const concurrencies = parseCounts(args.concurrency, '--concurrency');
 parseCounts(args.count, '--count');
 
-const minioScript = new URL('../../scripts/minio.mjs', import.meta.url).href;
-const { startMinio } = (await import(minioScript)) as { startMinio(): Promise<Minio> };
-const minio = await startMinio();
-const putters = [sdkPutter(minio), signedPutter(minio)];
+const minio = await startBenchMinio();
+const putters = [sdkPutter(minio), signedPutter(minio), storePutter(minio)];
 try {
   const results: Result[] = [];
   for (const sizeBytes of sizes) {

@@ -56,3 +56,47 @@ export const storeDefaults = {
    */
   s3ConnectTimeoutMs: 5_000,
 } as const;
+
+export const producerDefaults = {
+  /**
+   * How long a partition's batch waits for more records before it is written. Every flush is one PUT (plus
+   * one GET for the meta check) per partition it touches, so on S3 a few hundred milliseconds keeps the bill
+   * sane; the embedded filesystem and memory stores use `localLingerMs`.
+   */
+  lingerMs: 200,
+  localLingerMs: 5,
+  /** A partition's batch is written once it holds this many bytes: larger batches, fewer PUTs per MB. */
+  batchMaxBytes: 1024 * 1024,
+  /** Bytes of accepted, unacknowledged records a producer holds; `send` waits (backpressure) beyond it. */
+  bufferMaxBytes: 32 * 1024 * 1024,
+  /** How long topic metadata (partition counts) is cached; a refresh is one GET of topic.json. */
+  metadataMaxAgeMs: 5 * 60 * 1000,
+  /** Create a missing topic (with the topic defaults) on first send, as Kafka's auto.create.topics.enable. */
+  allowAutoTopicCreation: true,
+} as const;
+
+export const consumerDefaults = {
+  /** Bytes a consumer buffers across all its partitions; fetching pauses beyond it. */
+  maxBytes: 10 * 1024 * 1024,
+  /** Bytes fetched per partition per fetch (at least one batch is always returned). */
+  maxBytesPerPartition: 1024 * 1024,
+  /**
+   * An idle partition is polled with a GET of its next segment key, a 404 until data arrives. Polls back
+   * off from the minimum to the maximum while idle: on S3, one idle partition polled every second costs
+   * about $1 a month in GETs; the embedded stores use the local values.
+   */
+  idlePollMinMs: 100,
+  idlePollMaxMs: 2_000,
+  localIdlePollMinMs: 5,
+  localIdlePollMaxMs: 100,
+  /**
+   * Partitions read at the same time. Each read is one GET (or a LIST and GETs when a partition's position
+   * moves to an unknown segment); more at once hides the store's latency at the price of memory and sockets.
+   */
+  maxConcurrentFetches: 8,
+  /**
+   * How often a subscription is checked for new partitions and, for patterns, new topics: one GET of
+   * topic.json per subscribed topic, plus one LIST per topic in the cluster when a pattern is subscribed.
+   */
+  metadataMaxAgeMs: 5 * 60 * 1000,
+} as const;

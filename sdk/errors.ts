@@ -10,6 +10,8 @@ export const ErrorCodes = {
   INVALID_NAME: { retriable: false },
   /** An argument is out of its allowed range or of the wrong shape. */
   INVALID_ARGUMENT: { retriable: false },
+  /** A call that the object's current state does not allow (for example subscribing while a consumer runs). */
+  INVALID_STATE: { retriable: false },
   /** A record or batch is larger than the configured maximum. */
   RECORD_TOO_LARGE: { retriable: false },
   TOPIC_NOT_FOUND: { retriable: false },

@@ -37,6 +37,8 @@ export interface AppendRequest {
   producerId: bigint;
   baseSequence: number;
   compression?: Compression;
+  /** The topic's current `maxMessageBytes`; overrides the writer's option (topic config can change). */
+  maxMessageBytes?: number;
 }
 
 export interface AppendResult {
@@ -298,7 +300,7 @@ export class PartitionWriter {
       });
     }
     for (const [index, record] of request.records.entries()) {
-      const problem = recordSizeProblem(record, this.maxMessageBytes);
+      const problem = recordSizeProblem(record, request.maxMessageBytes ?? this.maxMessageBytes);
       if (problem !== null) {
         throw new KlogError(
           'RECORD_TOO_LARGE',

@@ -171,6 +171,71 @@ export async function deleteTopic(store: ObjectStore, name: string): Promise<boo
   throw unknownOutcome(name, 'retries exhausted');
 }
 
+/**
+ * Grows a topic to `partitions` partitions (Kafka never shrinks a topic). The new partitions' metas are
+ * created first, then topic.json is replaced with `If-Match`; keyed records map to other partitions afterwards.
+ */
+export async function createPartitions(
+  store: ObjectStore,
+  name: string,
+  partitions: number,
+): Promise<TopicDescription> {
+  return changeTopic(store, name, async (topic) => {
+    if (!Number.isInteger(partitions) || partitions <= topic.partitions || partitions > MAX_PARTITIONS) {
+      throw new KlogError(
+        'INVALID_ARGUMENT',
+        `Topic "${name}" has ${topic.partitions} partitions; the new count must be an integer above that and at ` +
+          `most ${MAX_PARTITIONS}, got ${partitions}. Partitions can be added, never removed.`,
+        { context: { topic: name } },
+      );
+    }
+    const grown = { ...topic, partitions };
+    await Promise.all(
+      partitionRefs(grown)
+        .slice(topic.partitions)
+        .map(async (ref) => {
+          const outcome = await store.put(partitionMetaKey(ref), encodePartitionMeta(initialPartitionMeta), {
+            ifNoneMatch: '*',
+          });
+          if (outcome.kind !== 'done' && outcome.kind !== 'precondition-failed')
+            throw unknownOutcome(name, outcome.kind);
+        }),
+    );
+    return grown;
+  });
+}
+
+/** Changes a topic's config (retention, maximum message size); fields left out keep their values. */
+export async function alterTopicConfig(
+  store: ObjectStore,
+  name: string,
+  changes: Partial<TopicConfig>,
+): Promise<TopicDescription> {
+  return changeTopic(store, name, async (topic) => ({
+    ...topic,
+    config: validateConfig(name, { ...topic.config, ...changes }),
+  }));
+}
+
+/** Replaces a live topic's topic.json with `If-Match`, re-reading and re-applying on a lost race. */
+async function changeTopic(
+  store: ObjectStore,
+  name: string,
+  change: (topic: TopicDescription) => Promise<TopicDescription>,
+): Promise<TopicDescription> {
+  validateName('topic', name);
+  for (let attempt = 0; attempt < 16; attempt++) {
+    const stored = await readStoredTopic(store, name);
+    if (stored === null || stored.topic.deletedAt !== undefined) {
+      throw new KlogError('TOPIC_NOT_FOUND', `Topic "${name}" does not exist.`, { context: { topic: name } });
+    }
+    const next = await change(describe(stored.topic));
+    const outcome = await store.put(topicConfigKey(name), encodeJsonObject('topic', next), { ifMatch: stored.etag });
+    if (outcome.kind === 'done') return next;
+  }
+  throw unknownOutcome(name, 'retries exhausted');
+}
+
 function defaultConfig(): TopicConfig {
   return {
     retentionMs: topicDefaults.retentionMs,

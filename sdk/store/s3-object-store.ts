@@ -5,24 +5,21 @@
  * conditional delete sends `If-Match` too (AWS honours it on general-purpose buckets; MinIO's community
  * edition ignores it and deletes unconditionally, see the integration tests).
  *
- * Writes are sent exactly once (the SDK's own retries are off): a write that fails comes back as a typed
- * outcome and the partition log's resolve routine decides what to do, because only it knows whether a second
- * attempt is safe. Reads are idempotent and are retried here, with bounded jittered backoff.
+ * GET, HEAD, PUT and DELETE go through a lean signed HTTP client (s3-signed-http.ts) instead of the SDK's
+ * middleware stack, which costs more CPU per request than everything else klog does for it; LIST, which is rare
+ * and needs XML parsing, stays on the SDK. Both take their region, credentials and endpoint rules from the same
+ * S3Client configuration, so the standard AWS environment and profiles work for both.
  *
- * Every outcome is decided from the HTTP status (`$metadata.httpStatusCode`), not only the error name: a
- * HEAD has no body, so the SDK names a HEAD 412 'Unknown' and a HEAD 403 'Unknown' or 'Forbidden'.
+ * Writes are sent exactly once (neither client retries): a write that fails comes back as a typed outcome and
+ * the partition log's resolve routine decides what to do, because only it knows whether a second attempt is
+ * safe. Reads are idempotent and are retried here, with bounded jittered backoff.
+ *
+ * Every outcome is decided from the HTTP status, not only the error code: a HEAD answer has no body, so its
+ * code is only the status's name.
  */
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-  type S3ClientConfig,
-} from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { storeDefaults } from '../config.js';
 import { KlogError } from '../errors.js';
@@ -38,6 +35,8 @@ import type {
   WriteCondition,
   WriteOutcome,
 } from './object-store.js';
+import { classifyFailure, errorAnswer, isTransientAnswer, type S3Failure } from './s3-failure.js';
+import { type S3HttpResponse, S3SignedHttp } from './s3-signed-http.js';
 
 export interface S3ObjectStoreOptions {
   bucket: string;
@@ -60,67 +59,6 @@ const PAST_THE_END = Symbol('past the end');
 
 /** S3's page size limit for ListObjectsV2. */
 const LIST_PAGE_SIZE = 1000;
-
-/** Error codes for a connection that was never established: the request cannot have reached the server. */
-const NOT_CONNECTED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
-
-/** What a failed request tells us, in the terms the outcomes need. */
-type Failure =
-  /** The server answered with an error status. */
-  | { kind: 'answered'; status: number; code: string; message: string }
-  /** The SDK could not build the request (no credentials, no region): nothing was sent, and retrying won't help. */
-  | { kind: 'unconfigured'; missing: 'credentials' | 'region'; message: string }
-  /** The connection was never established, so nothing was sent. */
-  | { kind: 'not-sent'; message: string }
-  /** The connection was up when it failed: the server may have received and applied the request. */
-  | { kind: 'maybe-sent'; message: string };
-
-/**
- * Sorts a failure by whether the request could have taken effect.
- *
- * An HTTP answer is the server's verdict. Without one, the only failures that prove nothing was sent are the
- * SDK's own configuration errors (missing credentials or region) and those of connection setup: DNS lookup, a
- * refused or unroutable connection, and the handler's connect timeout (these carry the `connect`/`getaddrinfo`
- * syscall, one of NOT_CONNECTED_CODES, or the connect-timeout message). Everything else happened on an
- * established connection (a reset, a broken pipe, a request or idle timeout) and may have come after the
- * server received the whole body, so it counts as "maybe sent". A reset on a reused keep-alive connection is
- * often harmless, but it cannot be told apart from a server that applied the write and then died, so it is
- * treated as maybe sent too: when unsure, ambiguous.
- */
-function classify(error: unknown): Failure {
-  const details = error as { $metadata?: { httpStatusCode?: number }; name?: string; message?: string };
-  const message = details.message || details.name || String(error);
-  const status = details.$metadata?.httpStatusCode;
-  if (status !== undefined && status >= 300) {
-    return { kind: 'answered', status, code: details.name ?? 'Unknown', message };
-  }
-  if (details.name === 'CredentialsProviderError') return { kind: 'unconfigured', missing: 'credentials', message };
-  if (message === 'Region is missing') return { kind: 'unconfigured', missing: 'region', message };
-  return { kind: neverConnected(error) ? 'not-sent' : 'maybe-sent', message };
-}
-
-function neverConnected(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const { code, syscall, message, errors } = error as {
-    code?: string;
-    syscall?: string;
-    message?: string;
-    errors?: unknown[];
-  };
-  // Node's happy-eyeballs connect reports one AggregateError for all the addresses it tried.
-  if (Array.isArray(errors) && errors.length > 0) return errors.every(neverConnected);
-  if (syscall === 'connect' || syscall === 'getaddrinfo') return true;
-  if (code !== undefined && NOT_CONNECTED_CODES.has(code)) return true;
-  return message?.includes('did not establish a connection') ?? false;
-}
-
-/** A server answer that means "try again later": throttling, overload and most 5xx. */
-function isTransientAnswer(failure: Failure & { kind: 'answered' }): boolean {
-  if (failure.status === 501) return false;
-  // S3's 400 RequestTimeout means it gave up waiting for the body, so nothing was stored.
-  if (failure.status === 400 && failure.code === 'RequestTimeout') return true;
-  return failure.status === 429 || failure.status >= 500;
-}
 
 function configuredEndpoint(explicit: string | undefined): string | undefined {
   if (explicit !== undefined) return explicit;
@@ -150,7 +88,10 @@ export class S3ObjectStore implements ObjectStore {
   /** The custom endpoint in use, or undefined for AWS S3. */
   readonly endpoint: string | undefined;
   private readonly endpointName: string;
+  /** The SDK client: LIST goes through it, and its configuration supplies region, credentials and endpoint. */
   private readonly client: S3Client;
+  /** GET, HEAD, PUT and DELETE go through this. */
+  private readonly http: S3SignedHttp;
   private readonly agents: [HttpAgent, HttpsAgent];
   private readonly readRetry = {
     attempts: storeDefaults.s3ReadAttempts,
@@ -171,6 +112,7 @@ export class S3ObjectStore implements ObjectStore {
 
     const maxSockets = options.maxSockets ?? storeDefaults.s3MaxSockets;
     const requestTimeoutMs = options.requestTimeoutMs ?? storeDefaults.s3RequestTimeoutMs;
+    const connectTimeoutMs = Math.min(storeDefaults.s3ConnectTimeoutMs, requestTimeoutMs);
     this.agents = [new HttpAgent({ keepAlive: true, maxSockets }), new HttpsAgent({ keepAlive: true, maxSockets })];
     this.client = new S3Client({
       ...(region === undefined ? {} : { region }),
@@ -185,12 +127,20 @@ export class S3ObjectStore implements ObjectStore {
       requestHandler: new NodeHttpHandler({
         httpAgent: this.agents[0],
         httpsAgent: this.agents[1],
-        connectionTimeout: Math.min(storeDefaults.s3ConnectTimeoutMs, requestTimeoutMs),
+        connectionTimeout: connectTimeoutMs,
         requestTimeout: requestTimeoutMs,
         throwOnRequestTimeout: true,
         // The request timeout stops once response headers arrive; the idle timeout also covers a stalled body.
         socketTimeout: requestTimeoutMs,
       }),
+    });
+    this.http = new S3SignedHttp({
+      bucket: this.bucket,
+      endpoint: this.endpoint,
+      config: this.client.config,
+      agents: { http: this.agents[0], https: this.agents[1] },
+      requestTimeoutMs,
+      connectTimeoutMs,
     });
   }
 
@@ -202,27 +152,27 @@ export class S3ObjectStore implements ObjectStore {
 
   async head(key: string): Promise<HeadResult | null> {
     return this.read('HEAD', key, async () => {
-      try {
-        const response = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.fullKey(key) }));
-        return { etag: this.requireEtag(response.ETag, 'HEAD', key), size: response.ContentLength ?? 0 };
-      } catch (error) {
-        const failure = classify(error);
-        if (failure.kind === 'answered' && failure.status === 404) return this.missing(failure, key);
-        throw error;
+      const response = await this.http.send({ method: 'HEAD', key: this.fullKey(key) });
+      if (response.status >= 300) {
+        const answer = errorAnswer(response);
+        if (answer.status === 404) return this.missing(answer, key);
+        throw answer;
       }
+      return { etag: this.requireEtag(response, 'HEAD', key), size: Number(response.headers['content-length'] ?? 0) };
     });
   }
 
   async put(key: string, body: Uint8Array, condition: WriteCondition): Promise<WriteOutcome> {
-    const precondition = 'ifMatch' in condition ? { IfMatch: condition.ifMatch } : { IfNoneMatch: '*' };
+    const headers: Record<string, string> =
+      'ifMatch' in condition ? { 'if-match': condition.ifMatch } : { 'if-none-match': '*' };
+    let response: S3HttpResponse;
     try {
-      const response = await this.client.send(
-        new PutObjectCommand({ Bucket: this.bucket, Key: this.fullKey(key), Body: body, ...precondition }),
-      );
-      return { kind: 'done', etag: this.requireEtag(response.ETag, 'PUT', key) };
+      response = await this.http.send({ method: 'PUT', key: this.fullKey(key), headers, body });
     } catch (error) {
       return this.writeOutcome(error, 'PUT', key);
     }
+    if (response.status >= 300) return this.writeOutcome(errorAnswer(response), 'PUT', key);
+    return { kind: 'done', etag: this.requireEtag(response, 'PUT', key) };
   }
 
   async list(prefix: string, options: ListOptions = {}): Promise<ListedObject[]> {
@@ -253,14 +203,15 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async delete(key: string, options: { ifMatch?: string } = {}): Promise<DeleteOutcome> {
+    const headers: Record<string, string> = options.ifMatch === undefined ? {} : { 'if-match': options.ifMatch };
+    let response: S3HttpResponse;
     try {
-      await this.client.send(
-        new DeleteObjectCommand({ Bucket: this.bucket, Key: this.fullKey(key), IfMatch: options.ifMatch }),
-      );
-      return { kind: 'done' };
+      response = await this.http.send({ method: 'DELETE', key: this.fullKey(key), headers });
     } catch (error) {
       return this.writeOutcome(error, 'DELETE', key);
     }
+    if (response.status >= 300) return this.writeOutcome(errorAnswer(response), 'DELETE', key);
+    return { kind: 'done' };
   }
 
   async close(): Promise<void> {
@@ -277,24 +228,23 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   private async getOnce(key: string, range: ByteRange | undefined): Promise<GetResult | null | typeof PAST_THE_END> {
-    try {
-      const response = await this.client.send(
-        new GetObjectCommand({ Bucket: this.bucket, Key: this.fullKey(key), Range: rangeHeader(range) }),
-      );
-      const body = response.Body === undefined ? new Uint8Array(0) : await response.Body.transformToByteArray();
-      const etag = this.requireEtag(response.ETag, 'GET', key);
-      const totalSize = sizeFromContentRange(response.ContentRange);
-      if (range === undefined || totalSize !== undefined) return { body, etag, size: totalSize ?? body.length };
-      // The server ignored the Range header and sent the whole object: cut the range out here.
-      const end = range.length === undefined ? undefined : range.offset + range.length;
-      return { body: body.subarray(range.offset, end), etag, size: body.length };
-    } catch (error) {
-      const failure = classify(error);
-      if (failure.kind === 'answered' && failure.status === 404) return this.missing(failure, key);
+    const headers = range === undefined ? undefined : { range: rangeHeader(range) };
+    const response = await this.http.send({ method: 'GET', key: this.fullKey(key), headers });
+    if (response.status >= 300) {
+      const answer = errorAnswer(response);
+      if (answer.status === 404) return this.missing(answer, key);
       // S3 refuses a range that starts at or past the end (and any range of an empty object) with 416.
-      if (failure.kind === 'answered' && failure.status === 416) return PAST_THE_END;
-      throw error;
+      if (answer.status === 416) return PAST_THE_END;
+      throw answer;
     }
+    // A view of the received bytes, not a copy; a plain Uint8Array, as every ObjectStore returns.
+    const body = new Uint8Array(response.body.buffer, response.body.byteOffset, response.body.byteLength);
+    const etag = this.requireEtag(response, 'GET', key);
+    const totalSize = sizeFromContentRange(response.headers['content-range']);
+    if (range === undefined || totalSize !== undefined) return { body, etag, size: totalSize ?? body.length };
+    // The server ignored the Range header and sent the whole object: cut the range out here.
+    const end = range.length === undefined ? undefined : range.offset + range.length;
+    return { body: body.subarray(range.offset, end), etag, size: body.length };
   }
 
   /** A read of zero bytes: the object's etag and size, without a ranged GET that S3 would refuse. */
@@ -310,7 +260,7 @@ export class S3ObjectStore implements ObjectStore {
         return await attempt();
       } catch (error) {
         if (error instanceof KlogError) throw error;
-        const failure = classify(error);
+        const failure = classifyFailure(error);
         if (failure.kind === 'unconfigured') throw this.unconfigured(failure, operation, key, error);
         if (failure.kind === 'answered' && !isTransientAnswer(failure)) {
           throw this.refusal(failure, operation, key, error);
@@ -321,8 +271,8 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   /** A 404 on a read means "no such object", unless the bucket itself is missing. */
-  private missing(failure: Failure & { kind: 'answered' }, key: string): null {
-    if (failure.code === 'NoSuchBucket') throw this.noSuchBucket(key);
+  private missing(answer: { code: string }, key: string): null {
+    if (answer.code === 'NoSuchBucket') throw this.noSuchBucket(key);
     return null;
   }
 
@@ -331,7 +281,9 @@ export class S3ObjectStore implements ObjectStore {
     operation: 'PUT' | 'DELETE',
     key: string,
   ): Exclude<WriteOutcome, { kind: 'done' }> {
-    const failure = classify(error);
+    // The store's own errors (an endpoint that needs an unsupported signing scheme) are decided already.
+    if (error instanceof KlogError) throw error;
+    const failure = classifyFailure(error);
     switch (failure.kind) {
       case 'unconfigured':
         throw this.unconfigured(failure, operation, key, error);
@@ -369,7 +321,8 @@ export class S3ObjectStore implements ObjectStore {
     );
   }
 
-  private requireEtag(etag: string | undefined, operation: string, key: string): string {
+  private requireEtag(response: S3HttpResponse, operation: string, key: string): string {
+    const etag = response.headers.etag;
     if (etag !== undefined && etag !== '') return etag;
     throw new KlogError(
       'STORE_UNSUPPORTED',
@@ -380,7 +333,7 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   private unavailable(
-    failure: Failure,
+    failure: S3Failure,
     operation: string,
     key: string,
     cause: unknown,
@@ -405,7 +358,12 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   /** A permanent refusal: access denied, an unsupported feature, or a request the server rejects. */
-  private refusal(failure: Failure & { kind: 'answered' }, operation: string, key: string, cause: unknown): KlogError {
+  private refusal(
+    failure: S3Failure & { kind: 'answered' },
+    operation: string,
+    key: string,
+    cause: unknown,
+  ): KlogError {
     const context = { key, endpoint: this.endpointName, bucket: this.bucket, operation, status: failure.status };
     if (failure.status === 403) {
       return new KlogError(
@@ -427,7 +385,7 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   private unconfigured(
-    failure: Failure & { kind: 'unconfigured' },
+    failure: S3Failure & { kind: 'unconfigured' },
     operation: string,
     key: string,
     cause: unknown,
@@ -462,8 +420,7 @@ export class S3ObjectStore implements ObjectStore {
   }
 }
 
-function rangeHeader(range: ByteRange | undefined): string | undefined {
-  if (range === undefined) return undefined;
+function rangeHeader(range: ByteRange): string {
   if (!Number.isSafeInteger(range.offset) || range.offset < 0) {
     throw new KlogError('INVALID_ARGUMENT', `A read range must start at a whole number >= 0, not ${range.offset}.`);
   }

@@ -102,6 +102,26 @@ describe('S3ObjectStore on its endpoint', () => {
     expect(decoder.decode((await slashed.get('shared/key'))?.body)).toBe('first');
   });
 
+  it('stores, reads, lists and deletes keys with every character klog uses and ones that need escaping', async () => {
+    const store = track(openTestS3Store());
+    const keys = [
+      'groups/g-1/offsets/topic=orders.v2_eu/p=00000000000000000012',
+      'topics/a.b_c-d/0Ab9/3/log/00000000000000000042.seg',
+      "odd/a b+c%d!e'f(g)h*i~j,k;l@m$n&o:é",
+    ].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    for (const key of keys) {
+      const put = await store.put(key, encoder.encode(key), { ifNoneMatch: '*' });
+      expect(put.kind).toBe('done');
+      expect(decoder.decode((await store.get(key))?.body)).toBe(key);
+      expect(decoder.decode((await store.get(key, { offset: 1, length: 3 }))?.body)).toBe(key.slice(1, 4));
+      expect((await store.head(key))?.size).toBe(encoder.encode(key).length);
+      expect((await store.put(key, encoder.encode('again'), { ifNoneMatch: '*' })).kind).toBe('precondition-failed');
+    }
+    expect((await store.list('')).map((object) => object.key)).toEqual(keys);
+    for (const key of keys) expect((await store.delete(key)).kind).toBe('done');
+    expect(await store.list('')).toEqual([]);
+  });
+
   it('describes itself by bucket, prefix and endpoint', () => {
     const s3 = inject('s3');
     const store = track(openTestS3Store('some/prefix'));

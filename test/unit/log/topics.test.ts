@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { PartitionReader } from '../../../sdk/log/partition-reader.js';
 import { topicStats } from '../../../sdk/log/partition-stats.js';
 import { PartitionWriter } from '../../../sdk/log/partition-writer.js';
-import { createTopic, deleteTopic, getTopic, listTopics, partitionRefs } from '../../../sdk/log/topics.js';
+import {
+  alterTopicConfig,
+  createPartitions,
+  createTopic,
+  deleteTopic,
+  getTopic,
+  listTopics,
+  partitionRefs,
+} from '../../../sdk/log/topics.js';
 import { MemoryObjectStore } from '../../../sdk/store/memory-object-store.js';
 import { recordsOf } from '../../helpers/log-fixtures.js';
 
@@ -66,6 +74,33 @@ describe('topics', () => {
     await expect(createTopic(store, 'a'.repeat(249))).resolves.toMatchObject({ partitions: 1 });
     await expect(createTopic(store, 'zero', { partitions: 0 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     await expect(createTopic(store, 'neg', { config: { retentionMs: -5 } })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
+  });
+});
+
+describe('topic changes', () => {
+  it('adds partitions that accept writes, and refuses to shrink', async () => {
+    const store = new MemoryObjectStore();
+    await createTopic(store, 'grow', { partitions: 2 });
+    const grown = await createPartitions(store, 'grow', 4);
+    expect(grown.partitions).toBe(4);
+    expect((await getTopic(store, 'grow'))?.partitions).toBe(4);
+    const ref = partitionRefs(grown)[3]!;
+    await expect(
+      new PartitionWriter(store, ref).append({ records: recordsOf(['x']), producerId: 3n, baseSequence: 0 }),
+    ).resolves.toMatchObject({ baseOffset: 0n });
+    await expect(createPartitions(store, 'grow', 3)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(createPartitions(store, 'missing', 3)).rejects.toMatchObject({ code: 'TOPIC_NOT_FOUND' });
+  });
+
+  it('changes retention and keeps the other settings', async () => {
+    const store = new MemoryObjectStore();
+    await createTopic(store, 'retained', { config: { maxMessageBytes: 2048 } });
+    const changed = await alterTopicConfig(store, 'retained', { retentionMs: 1_000 });
+    expect(changed.config).toEqual({ retentionMs: 1_000, retentionBytes: -1, maxMessageBytes: 2048 });
+    expect((await getTopic(store, 'retained'))?.config.retentionMs).toBe(1_000);
+    await expect(alterTopicConfig(store, 'retained', { retentionBytes: 0 })).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
     });
   });

@@ -1,0 +1,39 @@
+/**
+ * What the Producer, Consumer and Admin need from klog, behind one interface (design brief §1): the direct
+ * backend works on the object store in this process; a remote backend (a later piece of work) sends the same
+ * calls to broker functions over HTTP. Apps never see this interface; they use the client.
+ */
+
+import type { ReadOptions, ReadResult } from '../log/partition-reader.js';
+import type { PartitionStats } from '../log/partition-stats.js';
+import type { AppendRequest, AppendResult } from '../log/partition-writer.js';
+import type { CreateTopicOptions, TopicConfig, TopicDescription } from '../log/topics.js';
+import type { PartitionRef } from '../store/keys.js';
+
+export interface PartitionReadHandle {
+  read(offset: bigint, options?: ReadOptions): Promise<ReadResult>;
+  earliestOffset(): Promise<bigint>;
+  latestOffset(): Promise<bigint>;
+  offsetForTimestamp(timestamp: number): Promise<bigint | null>;
+}
+
+export interface Backend {
+  /** A short description of where the data lives, for logs and error messages. */
+  readonly description: string;
+  getTopic(name: string): Promise<TopicDescription | null>;
+  createTopic(name: string, options?: CreateTopicOptions): Promise<TopicDescription>;
+  listTopics(): Promise<string[]>;
+  deleteTopic(name: string): Promise<boolean>;
+  createPartitions(name: string, partitions: number): Promise<TopicDescription>;
+  alterTopicConfig(name: string, changes: Partial<TopicConfig>): Promise<TopicDescription>;
+  partitionStats(ref: PartitionRef): Promise<PartitionStats>;
+  /**
+   * Appends one batch. Calls for one partition are served one at a time; `registerProducer` declares a new
+   * producer id whose batches reach the partition only through this backend (no scan for its history).
+   */
+  append(ref: PartitionRef, request: AppendRequest): Promise<AppendResult>;
+  registerProducer(ref: PartitionRef, producerId: bigint): void;
+  /** A reader for one partition; each consumer keeps its own, since readers remember their position. */
+  openReader(ref: PartitionRef): PartitionReadHandle;
+  close(): Promise<void>;
+}
