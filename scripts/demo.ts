@@ -1,67 +1,50 @@
 /**
- * klog's main job on the embedded default, until the CLI lands: create a topic, append records to each of its
- * partitions, and read them all back. `npm run demo` (after `npm ci`); set KLOG_HOME to use another folder.
+ * klog's main job on the embedded default, until the CLI lands: produce keyed records to a topic and consume
+ * them back with the SDK. `npm run demo` (after `npm ci`); KLOG_HOME picks another folder, KLOG_URL another store.
  */
-import {
-  createTopic,
-  defaultStoreUrl,
-  getTopic,
-  type LogRecord,
-  openObjectStore,
-  PartitionReader,
-  PartitionWriter,
-  partitionRefs,
-  randomProducerId,
-  topicStats,
-} from '../sdk/index.js';
+import { Klog } from '../sdk/index.js';
 
-const topicName = process.argv[2] ?? 'quickstart';
-const recordsPerPartition = 1_000;
-const url = defaultStoreUrl();
-const store = openObjectStore(url);
+const topic = process.argv[2] ?? 'quickstart';
+const records = 3_000;
+const klog = new Klog();
+const admin = klog.admin();
+const created = await admin.createTopics({ topics: [{ topic, numPartitions: 3 }] });
+console.log(`store: ${klog.url}`);
+console.log(`topic: ${topic} (${created ? 'created' : 'exists'}, 3 partitions)`);
 
-const topic = (await getTopic(store, topicName)) ?? (await createTopic(store, topicName, { partitions: 3 }));
-console.log(`store: ${url}`);
-console.log(`topic: ${topic.name} (${topic.partitions} partitions, id ${topic.topicId})`);
+// Read only this run's records: remember where each partition ends now.
+const startOffsets = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, p.high]));
 
 const started = performance.now();
-for (const ref of partitionRefs(topic)) {
-  const writer = new PartitionWriter(store, ref, { maxMessageBytes: topic.config.maxMessageBytes });
-  const producerId = randomProducerId();
-  writer.registerProducer(producerId);
-  const records: LogRecord[] = Array.from({ length: recordsPerPartition }, (_, index) => ({
-    key: Buffer.from(`key-${index % 10}`),
-    value: Buffer.from(`hello from klog, record ${index} of partition ${ref.partition}`),
-    headers: [{ key: 'source', value: Buffer.from('demo') }],
-    timestamp: Date.now(),
-  }));
-  const half = recordsPerPartition / 2;
-  const first = await writer.append({ records: records.slice(0, half), producerId, baseSequence: 0 });
-  const second = await writer.append({ records: records.slice(half), producerId, baseSequence: half });
-  console.log(
-    `appended ${recordsPerPartition} records to partition ${ref.partition}: offsets ${first.baseOffset}..${second.lastOffset}`,
-  );
-}
+const producer = klog.producer();
+const metadata = await producer.send({
+  topic,
+  messages: Array.from({ length: records }, (_, index) => ({
+    key: `customer-${index % 10}`,
+    value: `hello from klog, record ${index}`,
+    headers: { source: 'demo' },
+  })),
+});
+await producer.disconnect();
+for (const { partition, baseOffset } of metadata)
+  console.log(`sent to partition ${partition} from offset ${baseOffset}`);
 
-let read = 0;
-let sample = '';
-for (const ref of partitionRefs(topic)) {
-  const reader = new PartitionReader(store, ref);
-  let offset = await reader.earliestOffset();
-  const end = await reader.latestOffset();
-  while (offset < end) {
-    const result = await reader.read(offset);
-    read += result.records.length;
-    const last = result.records.at(-1);
-    if (last !== undefined) sample = `${ref.partition}@${last.offset} ${Buffer.from(last.value ?? []).toString()}`;
-    offset = result.nextOffset;
-  }
-}
+const consumer = klog.consumer();
+await consumer.assign([{ topic }]);
+for (const [partition, offset] of startOffsets) consumer.seek({ topic, partition, offset });
+let received = 0;
+let last = '';
+await new Promise<void>((resolve) => {
+  void consumer.run({
+    eachMessage: async ({ partition, message }) => {
+      received++;
+      last = `partition ${partition} offset ${message.offset}: ${message.key?.toString()} = ${message.value?.toString()}`;
+      if (received === records) resolve();
+    },
+  });
+});
+await consumer.disconnect();
 const seconds = (performance.now() - started) / 1000;
-console.log(`read back ${read} records (every record in the topic) in ${seconds.toFixed(2)} s; last: ${sample}`);
-for (const stats of await topicStats(store, topic)) {
-  console.log(
-    `partition ${stats.partition}: offsets ${stats.earliestOffset}..${stats.latestOffset}, ${stats.segments} segments, ${stats.bytes} bytes`,
-  );
-}
-await store.close();
+console.log(`consumed ${received} of ${records} records in ${seconds.toFixed(2)} s; last: ${last}`);
+console.log('counters:', JSON.stringify(klog.counters()));
+await klog.close();
