@@ -21,9 +21,11 @@ export {
   type ITopicConfig,
   type ITopicMetadata,
   type ITopicPartitionConfig,
+  type PartitionDetails,
   type PartitionMetadata,
   type PartitionOffset,
   type ResourceConfigQuery,
+  type TopicDetails,
   type TopicOffsets,
 } from './admin/admin-types.js';
 export {

@@ -55,6 +55,31 @@ export interface TopicOffsets {
   low: string;
 }
 
+/** One partition as `Admin.describeTopic` reports it: its offsets and what it occupies in the store. */
+export interface PartitionDetails {
+  partition: number;
+  /** The log-start offset (the oldest offset retention has kept). */
+  earliestOffset: string;
+  /** The log-end offset (the offset the next record will get). */
+  latestOffset: string;
+  /** Segment objects from the log start on. */
+  segments: number;
+  /** Their total size in bytes. */
+  bytes: number;
+}
+
+/** A topic as `Admin.describeTopic` reports it (klog's own call; kafkajs has no equivalent). */
+export interface TopicDetails {
+  topic: string;
+  /** A new id each time a topic is created, so a topic created again under the same name is a different one. */
+  topicId: string;
+  /** Creation time, ms since the epoch, as a string (as kafkajs writes timestamps). */
+  createdAt: string;
+  /** Every supported config under Kafka's names, with its value as a string. */
+  config: Record<string, string>;
+  partitions: PartitionDetails[];
+}
+
 export interface PartitionOffset {
   partition: number;
   offset: string;
