@@ -51,7 +51,8 @@ describe.each(storeKinds)('Consumer memory bound on the %s store', (kind) => {
     expect(payloadBytes).toBeGreaterThan(4 * 1024 * 1024);
     expect(consumer.maxBufferedBytes).toBeLessThanOrEqual(maxBytes);
     expect(consumer.maxBufferedBytes).toBeGreaterThan(maxBytes / 2);
-    expect(consumer.bufferedBytes).toBe(0);
+    // The last batch's bytes are freed when its handler returns, just after `received` reached the total.
+    await waitFor(() => consumer.bufferedBytes === 0, 'the buffer to drain after the last handler', 10_000);
   });
 
   it('drops what it fetched for a paused partition, so the other partitions keep the whole buffer', async () => {
