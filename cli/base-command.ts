@@ -11,6 +11,9 @@ import { errorLine } from './error-report.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
 import { type ResolvedSettings, resolveSettings } from './settings.js';
 
+/** The client id of the CLI's clients: in the store's logs, and the prefix of a consumer-group member's id. */
+export const cliClientId = 'klog-cli';
+
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof KlogCommand)['baseFlags'] & T['flags']
 >;
@@ -65,7 +68,7 @@ export abstract class KlogCommand<T extends typeof Command> extends Command {
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     this.client ??= new Klog({
       url: this.settings.url,
-      clientId: 'klog-cli',
+      clientId: cliClientId,
       retry: (this.constructor as typeof KlogCommand).clientRetry,
     });
     return this.client;

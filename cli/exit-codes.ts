@@ -9,9 +9,9 @@ export const ExitCode = {
   UNEXPECTED: 1,
   /** Bad command-line usage: an unknown flag, a missing argument (oclif's own code). */
   USAGE: 2,
-  /** Bad input: an invalid name, a malformed offset or record, a value over the limit. */
+  /** Bad input: an invalid name, a malformed offset or record, a value over the limit, a group with live members. */
   INVALID_INPUT: 3,
-  /** The topic or partition does not exist (or was deleted). */
+  /** The topic, partition or consumer group does not exist (or was deleted). */
   NOT_FOUND: 4,
   /** The store refused the credentials. */
   ACCESS_DENIED: 5,
@@ -30,9 +30,11 @@ const byErrorCode: Partial<Record<ErrorCode, number>> = {
   RECORD_TOO_LARGE: ExitCode.INVALID_INPUT,
   OFFSET_OUT_OF_RANGE: ExitCode.INVALID_INPUT,
   TOPIC_ALREADY_EXISTS: ExitCode.INVALID_INPUT,
+  GROUP_NOT_EMPTY: ExitCode.INVALID_INPUT,
   TOPIC_NOT_FOUND: ExitCode.NOT_FOUND,
   TOPIC_DELETED: ExitCode.NOT_FOUND,
   PARTITION_NOT_FOUND: ExitCode.NOT_FOUND,
+  GROUP_NOT_FOUND: ExitCode.NOT_FOUND,
   STORE_ACCESS_DENIED: ExitCode.ACCESS_DENIED,
   STORE_UNAVAILABLE: ExitCode.UNAVAILABLE,
   STORE_UNSUPPORTED: ExitCode.UNAVAILABLE,

@@ -55,8 +55,11 @@ export function parseOffsetSpec(text: string): OffsetSpec {
   );
 }
 
-/** Milliseconds since the epoch, or an ISO 8601 date (it must start with YYYY-MM-DD; Date.parse takes more). */
-function parseTime(text: string): number | null {
+/**
+ * Milliseconds since the epoch, or an ISO 8601 date (it must start with YYYY-MM-DD; Date.parse takes more); null
+ * for anything else. Also the `--to-datetime` of `klog group reset-offsets`.
+ */
+export function parseTime(text: string): number | null {
   if (/^\d+$/.test(text)) {
     const ms = Number(text);
     return Number.isSafeInteger(ms) ? ms : null;

@@ -100,3 +100,28 @@ export const consumerDefaults = {
    */
   metadataMaxAgeMs: 5 * 60 * 1000,
 } as const;
+
+/**
+ * Consumer groups (docs/consumer-groups.md). Every member writes its heartbeat object (1 PUT) and reads the group
+ * state (1 GET) once per heartbeat interval; only the leader LISTs the heartbeats (1 LIST and a GET per other
+ * member). A month has 864,000 intervals of 3 s: about $5 per member and $4 more for the leader on S3.
+ */
+export const groupDefaults = {
+  /**
+   * A member whose heartbeat object has not changed for this long (on the observer's own clock) is expired and
+   * its partitions move. Longer: slower takeover after a crash. kafkajs's default.
+   */
+  sessionTimeoutMs: 30_000,
+  /** Time between heartbeats (1 PUT each) and state reads (1 GET each); at most a third of the session timeout. */
+  heartbeatIntervalMs: 3_000,
+  /** How long a member may take to release revoked partitions (its handler finishing) before it is removed. */
+  rebalanceTimeoutMs: 60_000,
+  /** A handler running longer than this loses its partitions (the member leaves and joins again after it). */
+  maxPollIntervalMs: 300_000,
+  /**
+   * Offsets are committed this often (ms), and only for partitions whose position moved: 1 PUT per moved
+   * partition per interval. Committing every 5 s whether or not anything moved would cost about $26 a month per
+   * 10 partitions.
+   */
+  autoCommitIntervalMs: 5_000,
+} as const;

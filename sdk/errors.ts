@@ -43,6 +43,15 @@ export const ErrorCodes = {
   STALE_TAIL: { retriable: true },
   /** The writer was closed; nothing more is accepted. */
   CLOSED: { retriable: false },
+  /**
+   * A consumer-group member acted on a partition it no longer owns: another member instance (or an admin reset)
+   * took the partition's committed offset over. Retrying cannot help; the new owner continues from the last
+   * committed offset.
+   */
+  REBALANCE_IN_PROGRESS: { retriable: false },
+  /** The group has live members, so it cannot be changed now (reset offsets, delete the group). */
+  GROUP_NOT_EMPTY: { retriable: false },
+  GROUP_NOT_FOUND: { retriable: false },
 } as const satisfies Record<string, { retriable: boolean }>;
 
 export type ErrorCode = keyof typeof ErrorCodes;

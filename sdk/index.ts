@@ -28,6 +28,18 @@ export {
   type TopicDetails,
   type TopicOffsets,
 } from './admin/admin-types.js';
+export type {
+  DeleteGroupsResult,
+  FetchOffsetsRequest,
+  GroupDescriptionWithOffsets,
+  GroupOverview,
+  GroupPartitionOffsets,
+  OffsetChange,
+  OffsetResetTarget,
+  ResetOffsetsRequest,
+  SetOffsetsRequest,
+  TopicPartitionOffsets,
+} from './admin/group-admin-types.js';
 export {
   type ConfigEntry,
   type ConfigEntryDescription,
@@ -39,10 +51,18 @@ export type { KlogCounters } from './client/counters.js';
 export { Klog, type KlogConfig } from './client/klog.js';
 export { jsonLogCreator, type LogCreator, type LogEntry, type LogLevel, logLevel } from './client/logger.js';
 export { type RetryConfig, retryDefaults } from './client/retrier.js';
-export { consumerDefaults, partitionLogDefaults, producerDefaults, storeDefaults, topicDefaults } from './config.js';
+export {
+  consumerDefaults,
+  groupDefaults,
+  partitionLogDefaults,
+  producerDefaults,
+  storeDefaults,
+  topicDefaults,
+} from './config.js';
 export {
   type Assignment,
   type Batch,
+  type CommitRequest,
   type ConsumedHeaders,
   type ConsumedMessage,
   Consumer,
@@ -66,6 +86,21 @@ export {
 } from './errors.js';
 export type { Compression } from './format/compression.js';
 export type { LogRecord, RecordHeader, StoredRecord } from './format/segment.js';
+export type { GroupOptions } from './group/group-config.js';
+export type {
+  GroupDescription,
+  GroupMemberDescription,
+  GroupStateName,
+  TopicPartitionList,
+} from './group/group-description.js';
+export type {
+  AssignerInput,
+  AssignerMember,
+  AssignerResult,
+  PartitionAssigner,
+  TopicPartition,
+} from './group/partition-assigner.js';
+export { PartitionAssigners } from './group/partition-assigners.js';
 export { ensureClusterMarker } from './log/cluster-marker.js';
 export { PartitionReader, type ReadOptions, type ReadResult, readDefaults } from './log/partition-reader.js';
 export { type PartitionStats, partitionStats, topicStats } from './log/partition-stats.js';

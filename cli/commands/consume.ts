@@ -1,18 +1,29 @@
+import { randomUUID } from 'node:crypto';
 import { Args, Flags } from '@oclif/core';
 import type { Admin } from '../../sdk/admin/admin.js';
 import { retryDefaults } from '../../sdk/client/retrier.js';
 import type { Batch } from '../../sdk/consumer/batch.js';
+import type { Consumer } from '../../sdk/consumer/consumer.js';
+import type { EachBatchPayload } from '../../sdk/consumer/handlers.js';
 import { KlogError } from '../../sdk/errors.js';
 import { validateName } from '../../sdk/names.js';
-import { KlogCommand } from '../base-command.js';
+import { cliClientId, KlogCommand } from '../base-command.js';
 import { type ByteEncoding, encodings } from '../byte-encoding.js';
 import { consoleFormatter, formatFormatter, type RecordFormatter } from '../consume-format.js';
 import { ConsumeLimits } from '../consume-limits.js';
 import { unescapeText } from '../escapes.js';
+import { GroupEnd, type GroupEndSources, GroupEndWatch } from '../group-end.js';
 import { jsonLine } from '../json-envelope.js';
 import { type OffsetSpec, type PartitionBounds, parseOffsetSpec, startOffset } from '../offset-spec.js';
 import { OutputStream } from '../output-stream.js';
 import { onStopSignal } from '../stop-signals.js';
+
+/** The --offset forms that apply to a group: where a partition without a committed offset starts. */
+type GroupOffsetSpec = Extract<OffsetSpec, { kind: 'beginning' | 'end' | 'timestamp' }>;
+
+/** How often --exit-at-end in a group reads the group's state (1 GET, 1 LIST and 1 GET per member on S3). */
+const REMOTE_END_CHECK_MS = 1000;
+const LOCAL_END_CHECK_MS = 100;
 
 const PRINT_FLAGS = ['print-key', 'print-timestamp', 'print-partition', 'print-offset', 'print-headers'] as const;
 
@@ -27,7 +38,7 @@ When it stops: after --count records; with --exit-at-end, once every partition h
 
 Keys, values and header values are printed as the bytes stored, or in base64 with --encoding base64. Under --json they are UTF-8 strings (bytes that are not valid UTF-8 become U+FFFD: use --encoding base64 for binary data); offsets and timestamps are strings, as in the SDK.
 
-Consumer groups are not supported yet: --group is refused (exit code 3), and nothing is committed.`;
+With --group it consumes as a member of that consumer group, as Kafka's console consumer does: the group shares the topic's partitions among its members (other klog consume --group runs or applications), and the offsets of the records printed are committed (every 5 s, and a last time when it exits: after a limit, Ctrl-C or SIGTERM). Each partition starts at the group's committed offset; only where the group has none do --from-beginning (or --offset beginning), --offset end (the default) and --offset @<time> apply. --offset N and -N name positions in every partition, which a group keeps per partition: use klog group reset-offsets instead; --partition cannot be used either, since the group assigns the partitions. --exit-at-end exits once every partition the group assigns to this member has been read up to its end as it was at the start (records after it are left for the next run). Without --group nothing is committed.`;
 
   static override examples = [
     {
@@ -45,6 +56,10 @@ Consumer groups are not supported yet: --group is refused (exit code 3), and not
     {
       description: "kcat's format tokens: partition, offset, key and value",
       command: "<%= config.bin %> consume orders --from-beginning --format 'p%p o%o %k=%s\\n' --count 10",
+    },
+    {
+      description: 'Read as a member of the group "billing", committing offsets; the next run continues from there',
+      command: '<%= config.bin %> consume orders --group billing --from-beginning --exit-at-end',
     },
     {
       description: 'Records of partitions 0 and 2 since a time, on S3',
@@ -109,28 +124,26 @@ Consumer groups are not supported yet: --group is refused (exit code 3), and not
       options: [...encodings],
       default: 'utf8',
     }),
-    group: Flags.string({ summary: 'Consumer groups are not supported yet.', hidden: true }),
+    group: Flags.string({
+      summary: 'Consume as a member of this consumer group, committing offsets; it starts at the committed offsets.',
+      helpValue: '<group>',
+    }),
   };
 
   async run(): Promise<void> {
     const { args } = await this.parse(Consume);
     const { flags } = this;
-    if (flags.group !== undefined) {
-      throw new KlogError(
-        'INVALID_ARGUMENT',
-        `Consumer groups are not supported yet (--group ${flags.group}). Leave out --group: klog consume reads ` +
-          'every partition it is given, from --offset, and commits nothing.',
-        { context: { group: flags.group } },
-      );
-    }
     const topic = validateName('topic', args.topic);
     const spec = parseOffsetSpec(flags.offset ?? (flags['from-beginning'] ? 'beginning' : 'end'));
+    const group = flags.group === undefined ? undefined : validateName('group', flags.group);
+    if (group !== undefined) this.checkGroupFlags(spec);
     const render = this.formatter(flags.encoding as ByteEncoding);
 
     const stop = new Stop();
     const removeSignalHandlers = onStopSignal(() => stop.stop());
     try {
-      await this.consume(topic, spec, render, stop);
+      if (group === undefined) await this.consume(topic, spec, render, stop);
+      else await this.consumeInGroup(topic, group, spec as GroupOffsetSpec, render, stop);
     } finally {
       removeSignalHandlers();
     }
@@ -173,6 +186,100 @@ Consumer groups are not supported yet: --group is refused (exit code 3), and not
       await consumer.disconnect();
     }
     if (output.error !== undefined) throw output.error;
+  }
+
+  /**
+   * As a member of the group: the group assigns partitions and their committed offsets say where each starts; the
+   * handler resolves only the records it printed, so a limit or a signal mid-batch commits exactly those.
+   */
+  private async consumeInGroup(
+    topic: string,
+    group: string,
+    spec: GroupOffsetSpec,
+    render: RecordFormatter,
+    stop: Stop,
+  ): Promise<void> {
+    const { flags } = this;
+    const admin = this.klog.admin();
+    // Also fails at once, with the usual advice, when the topic does not exist.
+    const bounds = await partitionBounds(admin, topic, spec, undefined);
+    const limits = new ConsumeLimits({ count: flags.count });
+    const end = flags['exit-at-end']
+      ? new GroupEnd({
+          ends: new Map(bounds.map((partition) => [partition.partition, partition.high])),
+          starts: new Map(bounds.map((partition) => [partition.partition, startOffset(spec, partition).offset])),
+        })
+      : undefined;
+    // A member id of its own, to find this member's assignment in the group's description (--exit-at-end).
+    const memberId = `${cliClientId}-${randomUUID()}`;
+    const output = new OutputStream(process.stdout, () => stop.stop());
+    const consumer = this.klog.consumer({ groupId: group, groupInstanceId: memberId, onCrash: (e) => stop.stop(e) });
+    await consumer.subscribe({
+      topics: [topic],
+      fromBeginning: spec.kind === 'beginning',
+      ...(spec.kind === 'timestamp' ? { fromTimestamp: spec.timestamp } : {}),
+    });
+    const watch =
+      end === undefined
+        ? undefined
+        : new GroupEndWatch(
+            end,
+            groupEndSources(consumer, admin, { group, topic, memberId }),
+            this.settings.url.startsWith('s3:') ? REMOTE_END_CHECK_MS : LOCAL_END_CHECK_MS,
+          );
+    const eachBatch = async ({ batch, resolveOffset, pause }: EachBatchPayload): Promise<void> => {
+      if (stop.stopped) return;
+      const { partition, messages } = batch;
+      const before = end === undefined ? messages.length : end.before(partition, messages);
+      const taken = limits.take(partition, messages.slice(0, before));
+      if (taken > 0) {
+        await output.write(
+          Buffer.concat(messages.slice(0, taken).map((message) => render({ topic, partition, message }))),
+        );
+        const last = messages[taken - 1]!.offset;
+        resolveOffset(last);
+        end?.printed(partition, BigInt(last));
+      }
+      if (end !== undefined && (before < messages.length || end.printedToEnd(partition))) {
+        // Nothing before the end is left in this partition. The records after it stay unresolved (uncommitted)
+        // for the next run, and would be delivered again and again: stop fetching them.
+        pause();
+        watch?.poke();
+      }
+      if (limits.done) stop.stop();
+    };
+    try {
+      await consumer.run({ eachBatch, eachBatchAutoResolve: false });
+      watch?.run().then(
+        (atEnd) => {
+          if (atEnd) stop.stop();
+        },
+        (error: unknown) => stop.stop(error),
+      );
+      await stop.finished;
+    } finally {
+      watch?.stop();
+      // Leaving the group commits the offsets of the records printed.
+      await consumer.disconnect();
+    }
+    if (output.error !== undefined) throw output.error;
+  }
+
+  /** --offset forms that name one position for every partition cannot apply to a group; nor can --partition. */
+  private checkGroupFlags(spec: OffsetSpec): asserts spec is GroupOffsetSpec {
+    if (this.flags.partition !== undefined) {
+      this.error('--partition cannot be used with --group: the group assigns the partitions to its members.', {
+        exit: 2,
+      });
+    }
+    if (spec.kind === 'absolute' || spec.kind === 'fromEnd') {
+      this.error(
+        `--offset ${this.flags.offset} cannot be used with --group: a group starts each partition at its committed ` +
+          'offset. Move those with: klog group reset-offsets (or use --offset beginning, end or @<time>, which ' +
+          'apply where the group has no committed offset).',
+        { exit: 2 },
+      );
+    }
   }
 
   private formatter(encoding: ByteEncoding): RecordFormatter {
@@ -227,6 +334,31 @@ async function partitionBounds(
       ...(found === undefined ? {} : { atTimestamp: BigInt(found) }),
     };
   });
+}
+
+/** What --exit-at-end in a group reads: this member's assignment (from the group's description), committed offsets. */
+function groupEndSources(
+  consumer: Consumer,
+  admin: Admin,
+  { group, topic, memberId }: { group: string; topic: string; memberId: string },
+): GroupEndSources {
+  return {
+    assigned: async () => {
+      const description = await consumer.describeGroup();
+      const member = description.members.find((candidate) => candidate.memberId === memberId);
+      if (description.state !== 'Stable' || member === undefined) return null;
+      return member.assignment.filter((entry) => entry.topic === topic).flatMap((entry) => entry.partitions);
+    },
+    committed: async () => {
+      const [offsets] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+      return new Map(
+        (offsets?.partitions ?? []).map((entry) => [
+          entry.partition,
+          entry.offset === '-1' ? null : BigInt(entry.offset),
+        ]),
+      );
+    },
+  };
 }
 
 /** The end of a run: resolved by a limit, a signal or a closed stdout; rejected by the consumer's crash. */

@@ -1,6 +1,7 @@
 /**
- * Topic administration shaped like kafkajs's `admin` (create, list, describe, delete topics; add partitions;
- * read offsets; change retention). Everything goes through the client's Backend, so the same Admin works on the
+ * Topic and consumer-group administration shaped like kafkajs's `admin` (create, list, describe, delete topics;
+ * add partitions; read offsets; change retention; list, describe and delete groups; read and reset their
+ * committed offsets). Everything goes through the client's Backend, so the same Admin works on the
  * object store directly and, later, through remote broker functions. Retriable failures are retried with the
  * client's retry settings.
  *
@@ -28,15 +29,28 @@ import {
   type TopicDetails,
   type TopicOffsets,
 } from './admin-types.js';
+import { GroupAdmin } from './group-admin.js';
+import type {
+  DeleteGroupsResult,
+  FetchOffsetsRequest,
+  GroupDescriptionWithOffsets,
+  GroupOverview,
+  OffsetChange,
+  ResetOffsetsRequest,
+  SetOffsetsRequest,
+  TopicPartitionOffsets,
+} from './group-admin-types.js';
 import { describeConfigEntries, parseConfigEntries } from './topic-configs.js';
 
 export class Admin {
   private readonly context: ClientContext;
   private readonly logger: Logger;
+  private readonly groups: GroupAdmin;
 
   constructor(context: ClientContext) {
     this.context = context;
     this.logger = context.logger.namespace('Admin');
+    this.groups = new GroupAdmin(context, this.logger);
   }
 
   /**
@@ -303,6 +317,44 @@ export class Admin {
       })),
       throttleTime: 0,
     };
+  }
+
+  /** Consumer groups with any object, in name order (kafkajs's shape). Costs one LIST per group. */
+  listGroups(): Promise<{ groups: GroupOverview[] }> {
+    return this.groups.listGroups();
+  }
+
+  /**
+   * Groups' state, members and assignment, and per partition the committed offset, log-end offset and lag. Costs
+   * per group 2 LISTs, 1 GET per heartbeat and per committed offset, and per partition the reads of
+   * fetchTopicOffsets.
+   */
+  describeGroups(groupIds: string[]): Promise<{ groups: GroupDescriptionWithOffsets[] }> {
+    return this.groups.describeGroups(groupIds);
+  }
+
+  /** A group's committed offsets by topic; '-1' where none was committed. 1 GET per partition. */
+  fetchOffsets(request: FetchOffsetsRequest): Promise<TopicPartitionOffsets[]> {
+    return this.groups.fetchOffsets(request);
+  }
+
+  /**
+   * Moves a group's committed offsets of a topic to the log start, the log end, an offset, a time or by a shift.
+   * Refused with GROUP_NOT_EMPTY while the group has live members, unless `force`; telling dead members from live
+   * ones may take one session timeout. Returns the offsets before and after.
+   */
+  resetOffsets(request: ResetOffsetsRequest): Promise<OffsetChange[]> {
+    return this.groups.resetOffsets(request);
+  }
+
+  /** Sets a group's committed offsets of a topic, kept within the log; refused as resetOffsets is. */
+  setOffsets(request: SetOffsetsRequest): Promise<OffsetChange[]> {
+    return this.groups.setOffsets(request);
+  }
+
+  /** Deletes groups (state, heartbeats, offsets); GROUP_NOT_EMPTY with live members, GROUP_NOT_FOUND for unknown. */
+  deleteGroups(groupIds: string[]): Promise<DeleteGroupsResult[]> {
+    return this.groups.deleteGroups(groupIds);
   }
 
   private retry<T>(what: string, operation: () => Promise<T>): Promise<T> {

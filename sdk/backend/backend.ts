@@ -9,12 +9,26 @@ import type { PartitionStats } from '../log/partition-stats.js';
 import type { AppendRequest, AppendResult } from '../log/partition-writer.js';
 import type { CreateTopicOptions, TopicConfig, TopicDescription } from '../log/topics.js';
 import type { PartitionRef } from '../store/keys.js';
+import type { DeleteOutcome, ListedObject, ListOptions, WriteCondition, WriteOutcome } from '../store/object-store.js';
 
 export interface PartitionReadHandle {
   read(offset: bigint, options?: ReadOptions): Promise<ReadResult>;
   earliestOffset(): Promise<bigint>;
   latestOffset(): Promise<bigint>;
   offsetForTimestamp(timestamp: number): Promise<bigint | null>;
+}
+
+/**
+ * The consumer-group objects (keys under `groups/`, built in sdk/store/keys.ts), with the object store's
+ * conditions and outcomes: groups are coordinated by conditional writes alone (docs/consumer-groups.md), so
+ * sdk/group/ needs exactly these four operations. Keys outside `groups/` are refused with INVALID_KEY.
+ */
+export interface GroupStorage {
+  get(key: string): Promise<{ body: Uint8Array; etag: string } | null>;
+  put(key: string, body: Uint8Array, condition: WriteCondition): Promise<WriteOutcome>;
+  /** Deletes the object; with `ifMatch`, only the version with that etag. Deleting a missing key is `done`. */
+  delete(key: string, ifMatch?: string): Promise<DeleteOutcome>;
+  list(prefix: string, options?: ListOptions): Promise<ListedObject[]>;
 }
 
 export interface Backend {
@@ -35,5 +49,7 @@ export interface Backend {
   registerProducer(ref: PartitionRef, producerId: bigint): void;
   /** A reader for one partition; each consumer keeps its own, since readers remember their position. */
   openReader(ref: PartitionRef): PartitionReadHandle;
+  /** The consumer-group objects. */
+  readonly groups: GroupStorage;
   close(): Promise<void>;
 }

@@ -18,16 +18,19 @@ import {
 } from '../log/topics.js';
 import { type PartitionRef, partitionPrefix } from '../store/keys.js';
 import type { ObjectStore } from '../store/object-store.js';
-import type { Backend, PartitionReadHandle } from './backend.js';
+import type { Backend, GroupStorage, PartitionReadHandle } from './backend.js';
+import { DirectGroupStorage } from './direct-group-storage.js';
 
 export class DirectBackend implements Backend {
   readonly description: string;
+  readonly groups: GroupStorage;
   private readonly store: ObjectStore;
   private readonly writers = new Map<string, PartitionWriter>();
 
   constructor(store: ObjectStore) {
     this.store = store;
     this.description = store.description;
+    this.groups = new DirectGroupStorage(store);
   }
 
   getTopic(name: string) {

@@ -1,15 +1,13 @@
 /**
- * The consumer's options, their defaults (`consumerDefaults` in config.ts) and their checks. Consumer groups
- * are a later piece of work: a `groupId` is refused rather than ignored, so that nobody believes their
- * offsets are committed or their partitions shared when they are not.
+ * The consumer's options, their defaults (`consumerDefaults` and `groupDefaults` in config.ts) and their checks.
+ * The group options (`groupId`, session and heartbeat times, strategies) are checked in sdk/group/group-config.ts.
  */
 import { consumerDefaults } from '../config.js';
 import { KlogError } from '../errors.js';
+import { type GroupOptions, type ResolvedGroupOptions, resolveGroupOptions } from '../group/group-config.js';
 import type { OffsetResetPolicy } from './start-position.js';
 
-export interface ConsumerConfig {
-  /** Not supported yet: consumer groups are a later piece of work. Passing one throws INVALID_ARGUMENT. */
-  groupId?: string;
+export interface ConsumerConfig extends GroupOptions {
   /** Payload bytes of fetched records the consumer holds before the application handles them, in all. */
   maxBytes?: number;
   /** Payload bytes one read of one partition asks for (a read returns at least one batch). */
@@ -26,7 +24,10 @@ export interface ConsumerConfig {
   autoOffsetReset?: OffsetResetPolicy;
   /** Partitions read at the same time. */
   maxConcurrentFetches?: number;
-  /** How often subscribed topics are checked for new partitions (and patterns for new topics). */
+  /**
+   * How often subscribed topics are checked for new partitions (and patterns for new topics); in a group, how
+   * often the leader reads the subscribed topics' metadata.
+   */
   metadataMaxAgeMs?: number;
   /**
    * Called once when the consumer stops on an error: a handler error that is not retriable (or still fails
@@ -46,20 +47,15 @@ export interface ResolvedConsumerConfig {
   maxConcurrentFetches: number;
   metadataMaxAgeMs: number;
   onCrash: ((error: Error) => void) | undefined;
+  /** The group options, or null for a consumer without a group. */
+  group: ResolvedGroupOptions | null;
 }
 
 const RESET_POLICIES: readonly string[] = ['earliest', 'latest', 'none'];
 
 /** `local` picks the short idle polls of the embedded stores, where a poll costs nothing. */
 export function resolveConsumerConfig(config: ConsumerConfig, local: boolean): ResolvedConsumerConfig {
-  if (config.groupId !== undefined) {
-    throw new KlogError(
-      'INVALID_ARGUMENT',
-      `Consumer groups are not supported yet (groupId "${config.groupId}"). Create the consumer without a ` +
-        'groupId and use subscribe or assign: it reads every partition it is given, and commits nothing.',
-      { context: { group: config.groupId } },
-    );
-  }
+  const group = resolveGroupOptions(config);
   const idlePollMaxMs = positiveInteger(
     config.idlePollMaxMs ?? (local ? consumerDefaults.localIdlePollMaxMs : consumerDefaults.idlePollMaxMs),
     'idlePollMaxMs',
@@ -96,6 +92,7 @@ export function resolveConsumerConfig(config: ConsumerConfig, local: boolean): R
     ),
     metadataMaxAgeMs: positiveInteger(config.metadataMaxAgeMs ?? consumerDefaults.metadataMaxAgeMs, 'metadataMaxAgeMs'),
     onCrash: config.onCrash,
+    group,
   };
 }
 

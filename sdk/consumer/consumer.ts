@@ -1,6 +1,8 @@
 /**
- * The consumer, in kafkajs's shape, without consumer groups (a later piece of work): it reads every
- * partition of the topics it subscribes to, or the partitions assigned to it, and commits nothing.
+ * The consumer, in kafkajs's shape. Without a `groupId` it reads every partition of the topics it subscribes to,
+ * or the partitions assigned to it, and commits nothing. With a `groupId` it joins that consumer group when it
+ * runs (docs/consumer-groups.md): the group decides which partitions of the subscribed topics it reads, committed
+ * offsets decide where each starts, and handled offsets are committed (see group-session.ts).
  *
  *   const consumer = klog.consumer();
  *   await consumer.connect();
@@ -23,18 +25,23 @@
 import type { ClientContext } from '../client/client-context.js';
 import type { Logger } from '../client/logger.js';
 import { isKlogError, KlogError } from '../errors.js';
+import { type GroupDescription, readGroupDescription } from '../group/group-description.js';
 import { validateName } from '../names.js';
+import type { PartitionRef } from '../store/keys.js';
 import { type ConsumerConfig, type ResolvedConsumerConfig, resolveConsumerConfig } from './consumer-config.js';
 import { Delivery } from './delivery.js';
 import { FetchBuffer } from './fetch-buffer.js';
 import { FetchScheduler } from './fetch-scheduler.js';
+import { type CommitRequest, GroupSession } from './group-session.js';
 import { type ResolvedRunConfig, type RunConfig, resolveRunConfig } from './handlers.js';
 import { PartitionFetcher } from './partition-fetcher.js';
 import { PauseState, type TopicPartitions } from './pause-state.js';
 import {
   defaultResetPolicy,
   EARLIEST,
+  type OffsetResetPolicy,
   parseSeekOffset,
+  type StartOptions,
   type StartPosition,
   startFromOptions,
 } from './start-position.js';
@@ -44,6 +51,7 @@ import { WakeUp } from './wake-up.js';
 export type { Batch } from './batch.js';
 export type { ConsumedHeaders, ConsumedMessage } from './consumed-message.js';
 export type { ConsumerConfig } from './consumer-config.js';
+export type { CommitRequest } from './group-session.js';
 export type { EachBatchPayload, EachMessagePayload, OffsetsByTopicPartition, RunConfig } from './handlers.js';
 export type { TopicPartitions } from './pause-state.js';
 export type { OffsetResetPolicy } from './start-position.js';
@@ -79,6 +87,8 @@ export class Consumer {
   private isRunning = false;
   private current: Running | null = null;
   private stopping: Promise<void> | null = null;
+  /** The consumer group membership while running with a `groupId`. */
+  private session: GroupSession | null = null;
 
   constructor(context: ClientContext, config: ConsumerConfig = {}) {
     this.context = context;
@@ -116,6 +126,14 @@ export class Consumer {
   /** Reads exactly these partitions (all of a topic's when `partitions` is absent); replaces an earlier assign. */
   assign(assignments: Assignment[]): void {
     this.requireStopped('assign');
+    if (this.config.group !== null) {
+      throw new KlogError(
+        'INVALID_STATE',
+        `A consumer in group "${this.config.group.group}" gets its partitions from the group: use subscribe, or ` +
+          'create the consumer without a groupId to assign partitions by hand.',
+        { context: { group: this.config.group.group } },
+      );
+    }
     this.subscription.assign(assignments);
   }
 
@@ -126,6 +144,7 @@ export class Consumer {
     if (this.subscription.isEmpty) {
       throw new KlogError('INVALID_STATE', 'Nothing to consume: call subscribe or assign before run.');
     }
+    if (this.config.group !== null) return this.runInGroup(handlers);
     this.isRunning = true;
     try {
       await this.refreshPartitions(true);
@@ -211,7 +230,41 @@ export class Consumer {
     return this.stopping;
   }
 
+  /**
+   * Commits these offsets (each the next offset to read) of partitions this group member owns, as kafkajs's
+   * `commitOffsets`. Throws REBALANCE_IN_PROGRESS for a partition it does not own, and INVALID_ARGUMENT for an
+   * offset below the committed one (committed offsets never move backwards; see admin.resetOffsets).
+   */
+  async commitOffsets(offsets: CommitRequest[]): Promise<void> {
+    const group = this.requireGroup('commitOffsets');
+    if (!Array.isArray(offsets)) {
+      throw new KlogError('INVALID_ARGUMENT', 'commitOffsets takes an array of { topic, partition, offset }.');
+    }
+    if (this.session === null) {
+      throw new KlogError(
+        'INVALID_STATE',
+        `Cannot commit offsets of group "${group}" while the consumer is not running: it owns no partitions.`,
+        { context: { group } },
+      );
+    }
+    await this.session.commitOffsets(offsets);
+  }
+
+  /** The consumer's group: its state, members and their assignments (see docs/consumer-groups.md). */
+  async describeGroup(): Promise<GroupDescription> {
+    const group = this.requireGroup('describeGroup');
+    return readGroupDescription(this.context.backend.groups, group);
+  }
+
   private async shutdown(): Promise<void> {
+    const session = this.session;
+    this.session = null;
+    if (session !== null) {
+      // Leaving first: revoked partitions commit what their handlers finished while the loops still run.
+      await session.stop().catch((error: unknown) => {
+        this.logger.error('Could not leave the consumer group cleanly', { error: describeError(error) });
+      });
+    }
     this.isRunning = false;
     const current = this.current;
     this.refreshWakeUp.notify();
@@ -245,10 +298,99 @@ export class Consumer {
         },
         onChunkDone: () => scheduler.poke(),
         crash: (error) => this.crash(error),
+        heartbeat: async (fetcher) => {
+          await this.session?.heartbeat(fetcher.ref);
+        },
+        commitOffsetsIfNecessary: async (offsets) => {
+          await this.session?.commitIfNecessary(offsets);
+        },
       },
       { counters: this.context.counters, retry: this.context.retry, logger: this.logger },
     );
-    return { scheduler, delivery, loops: Promise.all([scheduler.run(), delivery.run(), this.refreshLoop()]) };
+    const loops = [scheduler.run(), delivery.run()];
+    if (this.config.group === null) loops.push(this.refreshLoop());
+    return { scheduler, delivery, loops: Promise.all(loops) };
+  }
+
+  /** `run` with a groupId: the loops start with no partitions, and the group hands them over as it assigns them. */
+  private async runInGroup(handlers: ResolvedRunConfig): Promise<void> {
+    const options = this.config.group!;
+    this.isRunning = true;
+    this.current = this.startLoops(handlers);
+    const session = new GroupSession(
+      this.context,
+      options,
+      {
+        metadataMaxAgeMs: this.config.metadataMaxAgeMs,
+        autoCommit: handlers.autoCommit,
+        autoCommitIntervalMs: handlers.autoCommitIntervalMs,
+      },
+      {
+        subscribedTopics: () => this.subscription.topicNames(this.context.backend),
+        startPartition: (ref, committed) => this.startPartition(ref, committed),
+        stopPartition: (ref, abandon) => this.stopPartition(ref, abandon),
+        position: (ref) => this.fetcherOf(ref)?.nextToHandle() ?? null,
+        processingChanged: () => this.wakeAll(),
+        oldestHandlerStart: () => this.current?.delivery.oldestHandlerStart() ?? null,
+      },
+    );
+    this.session = session;
+    try {
+      await session.start();
+    } catch (error) {
+      this.session = null;
+      await this.stop();
+      throw error;
+    }
+  }
+
+  /** A partition the group gave this member: read it from the committed offset, else where the subscription says. */
+  private startPartition(ref: PartitionRef, committed: bigint | null): void {
+    const key = partitionKey(ref.topic, ref.partition);
+    this.fetchers.get(key)?.close();
+    const options: StartOptions = this.subscription.startOptionsFor(ref.topic);
+    const seek = this.pendingSeeks.get(key);
+    this.pendingSeeks.delete(key);
+    const start: StartPosition =
+      seek ?? (committed === null ? startFromOptions(options) : { kind: 'offset', offset: committed });
+    this.fetchers.set(key, this.newFetcher(ref, start, this.config.autoOffsetReset ?? defaultResetPolicy(options)));
+    this.fetcherList = [...this.fetchers.values()];
+    this.current?.scheduler.poke();
+  }
+
+  /**
+   * Stops reading a partition the group takes away. Unless `abandon`, it waits until no handler works on it; it
+   * returns the next offset to handle, for the commit.
+   */
+  private async stopPartition(ref: PartitionRef, abandon: boolean): Promise<bigint | null> {
+    const fetcher = this.fetcherOf(ref);
+    if (fetcher === undefined) return null;
+    const delivery = this.current?.delivery;
+    while (!abandon && delivery?.isDelivering(fetcher) && this.fetcherOf(ref) === fetcher) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    if (this.fetcherOf(ref) !== fetcher) return null;
+    const position = fetcher.nextToHandle();
+    fetcher.close();
+    this.fetchers.delete(partitionKey(ref.topic, ref.partition));
+    this.fetcherList = [...this.fetchers.values()];
+    this.current?.scheduler.poke();
+    return position;
+  }
+
+  private fetcherOf(ref: PartitionRef): PartitionFetcher | undefined {
+    const fetcher = this.fetchers.get(partitionKey(ref.topic, ref.partition));
+    return fetcher?.ref.topicId === ref.topicId ? fetcher : undefined;
+  }
+
+  /** Something may have unpaused partitions: queue those with records and let the scheduler look again. */
+  private wakeAll(): void {
+    const current = this.current;
+    if (current === null) return;
+    for (const fetcher of this.fetcherList) {
+      if (fetcher.firstChunk() !== undefined && !this.isPaused(fetcher)) current.delivery.enqueue(fetcher);
+    }
+    current.scheduler.poke();
   }
 
   /** Checks subscribed topics for new partitions (and patterns for new topics) every `metadataMaxAgeMs`. */
@@ -292,26 +434,24 @@ export class Consumer {
       const seek = this.pendingSeeks.get(key);
       this.pendingSeeks.delete(key);
       const start = seek ?? (starting ? startFromOptions(target.start) : EARLIEST);
-      const fetcher = new PartitionFetcher(
-        target.ref,
-        this.context.backend.openReader(target.ref),
-        this.buffer,
-        start,
-        {
-          maxBytesPerPartition: this.config.maxBytesPerPartition,
-          idlePollMinMs: this.config.idlePollMinMs,
-          idlePollMaxMs: this.config.idlePollMaxMs,
-          resetPolicy: this.config.autoOffsetReset ?? defaultResetPolicy(target.start),
-          retry: this.context.retry,
-          logger: this.logger,
-        },
-      );
-      this.fetchers.set(key, fetcher);
+      const resetPolicy = this.config.autoOffsetReset ?? defaultResetPolicy(target.start);
+      this.fetchers.set(key, this.newFetcher(target.ref, start, resetPolicy));
       changed = true;
     }
     if (!changed) return;
     this.fetcherList = [...this.fetchers.values()];
     this.current?.scheduler.poke();
+  }
+
+  private newFetcher(ref: PartitionRef, start: StartPosition, resetPolicy: OffsetResetPolicy): PartitionFetcher {
+    return new PartitionFetcher(ref, this.context.backend.openReader(ref), this.buffer, start, {
+      maxBytesPerPartition: this.config.maxBytesPerPartition,
+      idlePollMinMs: this.config.idlePollMinMs,
+      idlePollMaxMs: this.config.idlePollMaxMs,
+      resetPolicy,
+      retry: this.context.retry,
+      logger: this.logger,
+    });
   }
 
   private crash(error: unknown): void {
@@ -331,11 +471,17 @@ export class Consumer {
   }
 
   private isPaused(fetcher: PartitionFetcher): boolean {
-    return this.pauses.isPaused(fetcher.ref.topic, fetcher.ref.partition);
+    if (this.pauses.isPaused(fetcher.ref.topic, fetcher.ref.partition)) return true;
+    return this.session !== null && !this.session.mayProcess(fetcher.ref);
   }
 
   private partitionsOf(topic: string): number[] {
     return this.fetcherList.filter((fetcher) => fetcher.ref.topic === topic).map((fetcher) => fetcher.ref.partition);
+  }
+
+  private requireGroup(what: string): string {
+    if (this.config.group !== null) return this.config.group.group;
+    throw new KlogError('INVALID_STATE', `${what} needs a consumer created with a groupId.`);
   }
 
   private requireStopped(what: string): void {

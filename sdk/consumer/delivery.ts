@@ -28,13 +28,14 @@ export interface DeliveryHooks {
   onChunkDone(): void;
   /** Stops the consumer on an error (see the file comment). */
   crash(error: unknown): void;
+  /** The handlers' `heartbeat()`: rejects once this partition is no longer the consumer's (a group moved it). */
+  heartbeat(fetcher: PartitionFetcher): Promise<void>;
+  /** eachBatch's `commitOffsetsIfNecessary(offsets?)`: commits when a group's auto-commit is due, or these offsets. */
+  commitOffsetsIfNecessary(offsets?: OffsetsByTopicPartition): Promise<void>;
 }
 
 /** How long a worker may keep the event loop busy with buffered records before it lets timers and I/O run. */
 const YIELD_EVERY_MS = 10;
-
-const heartbeat = async (): Promise<void> => {};
-const commitOffsetsIfNecessary = async (): Promise<void> => {};
 
 export class Delivery {
   private readonly handlers: ResolvedRunConfig;
@@ -44,7 +45,8 @@ export class Delivery {
   private readonly logger: Logger;
   private readonly ready: PartitionFetcher[] = [];
   private readonly queued = new Set<PartitionFetcher>();
-  private readonly delivering = new Set<PartitionFetcher>();
+  /** Partitions whose handler runs now, with the `performance.now()` time it started. */
+  private readonly delivering = new Map<PartitionFetcher, number>();
   private readonly wakeUp = new WakeUp();
 
   constructor(
@@ -72,6 +74,13 @@ export class Delivery {
     return this.delivering.has(fetcher);
   }
 
+  /** When the longest-running handler started (`performance.now()`), or null when no handler runs. */
+  oldestHandlerStart(): number | null {
+    let oldest: number | null = null;
+    for (const started of this.delivering.values()) if (oldest === null || started < oldest) oldest = started;
+    return oldest;
+  }
+
   /** The consumer is stopping: wake idle workers so that they notice. */
   poke(): void {
     this.wakeUp.notify();
@@ -95,7 +104,7 @@ export class Delivery {
       this.queued.delete(fetcher);
       const chunk = fetcher.firstChunk();
       if (chunk === undefined || this.hooks.isPaused(fetcher)) continue;
-      this.delivering.add(fetcher);
+      this.delivering.set(fetcher, performance.now());
       try {
         if (this.handlers.eachBatch === undefined) await this.deliverMessages(fetcher, chunk);
         else await this.deliverBatch(fetcher, chunk, this.handlers.eachBatch);
@@ -139,9 +148,11 @@ export class Delivery {
         topic,
         partition,
         message: toConsumedMessage(records[index]!, size),
-        heartbeat,
+        heartbeat: () => this.hooks.heartbeat(fetcher),
         pause,
       };
+      // maxPollIntervalMs bounds each handler call, so the clock starts again for every message.
+      this.delivering.set(fetcher, performance.now());
       try {
         await eachMessage(payload);
       } catch (error) {
@@ -207,8 +218,8 @@ export class Delivery {
         const value = BigInt(offset);
         if (resolved === null || value > resolved) resolved = value;
       },
-      heartbeat,
-      commitOffsetsIfNecessary,
+      heartbeat: () => this.hooks.heartbeat(fetcher),
+      commitOffsetsIfNecessary: (offsets) => this.hooks.commitOffsetsIfNecessary(offsets),
       uncommittedOffsets: (): OffsetsByTopicPartition => ({
         topics: [{ topic, partitions: [{ partition, offset: nextOffset() }] }],
       }),

@@ -1,9 +1,12 @@
 /**
- * What `consumer.run` calls, in kafkajs's shapes. Without consumer groups, `heartbeat` and
- * `commitOffsetsIfNecessary` do nothing (they exist so that kafkajs code runs unchanged), and nothing is
- * committed: a consumer that stops and runs again resumes where it stopped, a new consumer starts where its
- * subscription or assignment says.
+ * What `consumer.run` calls, in kafkajs's shapes. In a consumer group, offsets are committed every
+ * `autoCommitInterval` ms (only partitions whose position moved), when partitions are revoked and when the
+ * consumer stops; `heartbeat()` rejects with REBALANCE_IN_PROGRESS once the partition moved to another member
+ * (heartbeats themselves run on timers). Without a group, `heartbeat` and `commitOffsetsIfNecessary` do nothing
+ * (they exist so that kafkajs code runs unchanged), and nothing is committed: a consumer that stops and runs
+ * again resumes where it stopped, a new consumer starts where its subscription or assignment says.
  */
+import { groupDefaults } from '../config.js';
 import { KlogError } from '../errors.js';
 import type { Batch } from './batch.js';
 import type { ConsumedMessage } from './consumed-message.js';
@@ -26,7 +29,10 @@ export interface EachBatchPayload {
   /** Marks the message at `offset` (and all before it) handled. */
   resolveOffset(offset: string): void;
   heartbeat(): Promise<void>;
-  /** Does nothing without consumer groups. */
+  /**
+   * In a group: commits these offsets, or without them the handled positions when the auto-commit interval has
+   * passed. Does nothing without a group.
+   */
   commitOffsetsIfNecessary(offsets?: OffsetsByTopicPartition): Promise<void>;
   /** The next offset to handle in this batch's partition: after the last resolved offset. */
   uncommittedOffsets(): OffsetsByTopicPartition;
@@ -49,6 +55,13 @@ export interface RunConfig {
   eachBatchAutoResolve?: boolean;
   /** Partitions whose handlers may run at the same time (each partition still one batch at a time). Default 1. */
   partitionsConsumedConcurrently?: number;
+  /**
+   * Consumer groups: commit handled offsets automatically (default true): every `autoCommitInterval`, when
+   * partitions are revoked, and when the consumer stops. When false, only `commitOffsets` commits.
+   */
+  autoCommit?: boolean;
+  /** Consumer groups: ms between automatic commits (default `groupDefaults.autoCommitIntervalMs`, 5 s). */
+  autoCommitInterval?: number;
 }
 
 export interface ResolvedRunConfig {
@@ -56,6 +69,8 @@ export interface ResolvedRunConfig {
   eachBatch: ((payload: EachBatchPayload) => Promise<void>) | undefined;
   eachBatchAutoResolve: boolean;
   partitionsConsumedConcurrently: number;
+  autoCommit: boolean;
+  autoCommitIntervalMs: number;
 }
 
 export function resolveRunConfig(config: RunConfig): ResolvedRunConfig {
@@ -80,5 +95,23 @@ export function resolveRunConfig(config: RunConfig): ResolvedRunConfig {
   if (typeof autoResolve !== 'boolean') {
     throw new KlogError('INVALID_ARGUMENT', 'run: eachBatchAutoResolve must be true or false.');
   }
-  return { eachMessage, eachBatch, eachBatchAutoResolve: autoResolve, partitionsConsumedConcurrently: concurrently };
+  const autoCommit = config.autoCommit ?? true;
+  if (typeof autoCommit !== 'boolean') {
+    throw new KlogError('INVALID_ARGUMENT', 'run: autoCommit must be true or false.');
+  }
+  const interval = config.autoCommitInterval ?? groupDefaults.autoCommitIntervalMs;
+  if (!Number.isSafeInteger(interval) || interval < 1) {
+    throw new KlogError(
+      'INVALID_ARGUMENT',
+      `run: autoCommitInterval must be a positive number of ms, got ${String(config.autoCommitInterval)}.`,
+    );
+  }
+  return {
+    eachMessage,
+    eachBatch,
+    eachBatchAutoResolve: autoResolve,
+    partitionsConsumedConcurrently: concurrently,
+    autoCommit,
+    autoCommitIntervalMs: interval,
+  };
 }

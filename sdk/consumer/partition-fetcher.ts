@@ -112,6 +112,15 @@ export class PartitionFetcher {
     return this.chunks[0];
   }
 
+  /**
+   * The next offset to hand to the application: the first buffered record not handled yet, else the fetch
+   * position; null while the start position is not known. This is what a consumer group commits.
+   */
+  nextToHandle(): bigint | null {
+    const first = this.chunks[0];
+    return first?.records[first.next]?.offset ?? this.position;
+  }
+
   /** Finds the start position now if it is not known yet (so that 'latest' means "when run started"). */
   async resolveStart(): Promise<void> {
     if (this.position !== null) return;

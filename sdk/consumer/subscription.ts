@@ -100,6 +100,33 @@ export class Subscription {
     );
   }
 
+  /** Kafka's "manual assignment": partitions given by `assign`, which a consumer group does not allow. */
+  get hasAssignments(): boolean {
+    return this.assignments.length > 0;
+  }
+
+  /** The start options of the last subscription that matches the topic (none: start at the log end). */
+  startOptionsFor(topic: string): StartOptions {
+    const matching = this.subscriptions.filter(({ matcher }) => matches(matcher, topic));
+    return matching.at(-1)?.start ?? {};
+  }
+
+  /**
+   * The names of the subscribed topics, patterns resolved with one listing of the cluster's topics (only when
+   * a pattern is subscribed). Named topics are included whether or not they exist yet. A consumer group's member
+   * publishes these in its heartbeat.
+   */
+  async topicNames(backend: Backend): Promise<string[]> {
+    const names = new Set<string>();
+    const patterns = this.subscriptions.filter(({ matcher }) => matcher instanceof RegExp);
+    const listed = patterns.length > 0 ? await backend.listTopics() : [];
+    for (const { matcher } of this.subscriptions) {
+      if (typeof matcher === 'string') names.add(matcher);
+      else for (const topic of listed) if (matches(matcher, topic)) names.add(topic);
+    }
+    return [...names].sort();
+  }
+
   async resolve(backend: Backend): Promise<ResolvedTargets> {
     const starts = new Map<string, StartOptions>();
     const named = new Set<string>();

@@ -1,8 +1,8 @@
 /**
- * Small JSON objects (the cluster marker `klog.json`, `topic.json`, partition `meta.json`): each carries its
- * kind, a storage format version and a random nonce. The nonce makes every write's bytes unique, so a
- * replaced object never gets back an earlier ETag (S3 ETags are content hashes, and `If-Match` on a reused
- * ETag would let a stale writer win).
+ * Small JSON objects (the cluster marker `klog.json`, `topic.json`, partition `meta.json`, the consumer-group
+ * objects): each carries its kind, a storage format version and a random nonce. The nonce makes every write's
+ * bytes unique, so a replaced object never gets back an earlier ETag (S3 ETags are content hashes, and
+ * `If-Match` on a reused ETag would let a stale writer win).
  *
  * Versioning: a reader accepts every version whose major part it knows; a newer major version stops it
  * with an error naming the version needed. Minor versions only add fields that older readers may ignore.
@@ -13,7 +13,7 @@ import { KlogError } from '../errors.js';
 export const JSON_FORMAT_MAJOR = 1;
 export const JSON_FORMAT_VERSION = '1.0';
 
-export type JsonObjectKind = 'cluster' | 'topic' | 'partition-meta';
+export type JsonObjectKind = 'cluster' | 'topic' | 'partition-meta' | 'group-state' | 'group-member' | 'group-offset';
 
 interface Envelope {
   kind: JsonObjectKind;

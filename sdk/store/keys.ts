@@ -7,7 +7,9 @@
  *   topics/<topic>/<id>/<p>/meta.json                partition meta: log start, sealed flag, newest index
  *   topics/<topic>/<id>/<p>/log/<20-digit base>.seg  one committed segment
  *   topics/<topic>/<id>/<p>/index/<20-digit base>.idx
- *   groups/<group>/...
+ *   groups/<group>/state.json                        consumer-group state: generation, members, assignment
+ *   groups/<group>/members/<instance id>.json        one heartbeat object per member instance
+ *   groups/<group>/offsets/<topic id>/<p>.json       committed offset of one partition (keyed by topic id)
  *
  * Offsets are zero-padded to 20 digits so that LIST order is offset order.
  */
@@ -88,6 +90,79 @@ export function indexKey(ref: PartitionRef, baseOffset: bigint): string {
   return `${partitionPrefix(ref)}index/${padOffset(baseOffset)}.idx`;
 }
 
+export const GROUPS_PREFIX = 'groups/';
+
 export function groupPrefix(group: string): string {
-  return `groups/${group}/`;
+  return `${GROUPS_PREFIX}${group}/`;
+}
+
+/** The group name in a key under `groups/`, or null. */
+export function parseGroupFromKey(key: string): string | null {
+  if (!key.startsWith(GROUPS_PREFIX)) return null;
+  const end = key.indexOf('/', GROUPS_PREFIX.length);
+  return end < 0 ? null : key.slice(GROUPS_PREFIX.length, end);
+}
+
+/** The first key after every key of `group`: LIST with this as `startAfter` skips to the next group. */
+export function afterGroupKeys(group: string): string {
+  return `${GROUPS_PREFIX}${group}/\u{10FFFF}`;
+}
+
+export function groupStateKey(group: string): string {
+  return `${groupPrefix(group)}state.json`;
+}
+
+/** Instance ids are random lowercase hex (see sdk/group/instance-id.ts); nothing else may become a key. */
+const INSTANCE_ID = /^[0-9a-f]{16}$/;
+const JSON_SUFFIX = '.json';
+
+export function isInstanceId(value: unknown): value is string {
+  return typeof value === 'string' && INSTANCE_ID.test(value);
+}
+
+export function membersPrefix(group: string): string {
+  return `${groupPrefix(group)}members/`;
+}
+
+export function memberKey(group: string, instanceId: string): string {
+  if (!isInstanceId(instanceId)) {
+    throw new KlogError('INVALID_KEY', `"${instanceId}" is not a member instance id (16 lowercase hex digits).`, {
+      context: { group },
+    });
+  }
+  return `${membersPrefix(group)}${instanceId}${JSON_SUFFIX}`;
+}
+
+/** The instance id named by a heartbeat key of this group, or null for any other key. */
+export function parseMemberKey(group: string, key: string): string | null {
+  const prefix = membersPrefix(group);
+  if (!key.startsWith(prefix) || !key.endsWith(JSON_SUFFIX)) return null;
+  const instanceId = key.slice(prefix.length, key.length - JSON_SUFFIX.length);
+  return isInstanceId(instanceId) ? instanceId : null;
+}
+
+export function committedOffsetsPrefix(group: string): string {
+  return `${groupPrefix(group)}offsets/`;
+}
+
+const TOPIC_ID = /^[0-9a-f-]{1,64}$/;
+
+export function committedOffsetKey(group: string, topicId: string, partition: number): string {
+  if (!TOPIC_ID.test(topicId) || !Number.isSafeInteger(partition) || partition < 0) {
+    throw new KlogError('INVALID_KEY', `No committed-offset key for topic id "${topicId}", partition ${partition}.`, {
+      context: { group, partition },
+    });
+  }
+  return `${committedOffsetsPrefix(group)}${topicId}/${partition}${JSON_SUFFIX}`;
+}
+
+/** The topic id and partition named by a committed-offset key of this group, or null for any other key. */
+export function parseCommittedOffsetKey(group: string, key: string): { topicId: string; partition: number } | null {
+  const prefix = committedOffsetsPrefix(group);
+  if (!key.startsWith(prefix) || !key.endsWith(JSON_SUFFIX)) return null;
+  const [topicId, digits, ...rest] = key.slice(prefix.length, key.length - JSON_SUFFIX.length).split('/');
+  if (topicId === undefined || digits === undefined || rest.length > 0) return null;
+  if (!TOPIC_ID.test(topicId) || !/^(0|[1-9][0-9]*)$/.test(digits)) return null;
+  const partition = Number(digits);
+  return Number.isSafeInteger(partition) ? { topicId, partition } : null;
 }

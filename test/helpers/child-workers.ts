@@ -35,11 +35,19 @@ export function killRunningChildren(): void {
   for (const child of running) child.kill('SIGKILL');
 }
 
-/** Forks `node <compiled entryTs> ...args` with an IPC channel; stdout is inherited, stderr collected. */
-export async function startChild<Message>(entryTs: string, args: readonly string[]): Promise<ChildWorker<Message>> {
+/**
+ * Forks `node <compiled entryTs> ...args` with an IPC channel; stdout is inherited, stderr collected. `env` is
+ * added to this process's environment (S3 endpoints and credentials for children that open an s3:// URL).
+ */
+export async function startChild<Message>(
+  entryTs: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<ChildWorker<Message>> {
   const script = await bundleForChild(entryTs);
   // An explicit execArgv keeps the test runner's own Node flags out of the child.
   const child = fork(script, [...args], {
+    env: { ...process.env, ...env },
     execArgv: ['--enable-source-maps'],
     stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
   });

@@ -25,10 +25,17 @@ describe.each(storeKinds)('Consumer errors on the %s store', (kind) => {
     return topic;
   }
 
-  it('refuses a groupId, since consumer groups are not supported yet', () => {
-    expect(() => fixture.consumer({ groupId: 'billing' })).toThrow(
-      expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/not supported yet/) }),
+  it('checks its group options: a valid group name, and group-only options only with a groupId', () => {
+    expect(() => fixture.consumer({ groupId: 'bad/name' })).toThrow(expect.objectContaining({ code: 'INVALID_NAME' }));
+    expect(() => fixture.consumer({ sessionTimeoutMs: 10_000 })).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/only apply .* groupId/) }),
     );
+    expect(() => fixture.consumer({ groupId: 'g', sessionTimeoutMs: 3_000, heartbeatIntervalMs: 1_500 })).toThrow(
+      /at most a third of sessionTimeoutMs/,
+    );
+    expect(() => fixture.consumer({ groupId: 'g', partitionAssigners: [] })).toThrow(/partitionAssigners/);
+    const grouped = fixture.consumer({ groupId: 'g' });
+    expect(() => grouped.assign([{ topic: 't' }])).toThrow(expect.objectContaining({ code: 'INVALID_STATE' }));
   });
 
   it('checks its options and the order of calls', async () => {

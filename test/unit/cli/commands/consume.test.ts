@@ -95,20 +95,47 @@ describe('klog consume', () => {
     expect(lines(result.stdout)).toHaveLength(3);
   });
 
-  it('refuses --group (exit 3), a bad --offset (exit 3) and a missing topic (exit 4), in one line each', async () => {
-    const [group, offset, missing] = await Promise.all([
-      home.run(['consume', 'orders', '--group', 'billing']),
+  it('refuses a bad --offset (exit 3) and a missing topic (exit 4), in one line each', async () => {
+    const [offset, missing] = await Promise.all([
       home.run(['consume', 'orders', '--offset', 'soon']),
       home.run(['consume', 'absent', '--from-beginning']),
     ]);
-    expect(group.code).toBe(3);
-    expect(lines(group.stderr)).toEqual([expect.stringMatching(/^klog: Consumer groups are not supported yet/)]);
     expect(offset.code).toBe(3);
     expect(lines(offset.stderr)).toEqual([expect.stringMatching(/^klog: --offset "soon" is not an offset/)]);
     expect(missing.code).toBe(4);
     expect(lines(missing.stderr)).toEqual([
       `klog: Topic "absent" does not exist. Create it with: klog topic create absent`,
     ]);
+  });
+
+  it('with --group, --count commits exactly the records printed, and the next run of the group continues there', async () => {
+    const first = await home.run(['consume', 'many', '--group', 'counted', '--from-beginning', '--count', '3']);
+    expect(first).toMatchObject({ code: 0, stderr: '' });
+    expect(lines(first.stdout)).toHaveLength(3);
+    // --from-beginning only applies where the group has no committed offset.
+    const next = await home.run([
+      'consume',
+      'many',
+      '--group',
+      'counted',
+      '--from-beginning',
+      '--count',
+      '2',
+      '--format',
+      '%o\\n',
+    ]);
+    expect(next).toMatchObject({ code: 0, stdout: '3\n4\n', stderr: '' });
+  });
+
+  it('refuses --partition and per-partition --offset forms with --group (usage, exit 2)', async () => {
+    const [partition, offset] = await Promise.all([
+      home.run(['consume', 'orders', '--group', 'billing', '--partition', '0']),
+      home.run(['consume', 'orders', '--group', 'billing', '--offset', '-1']),
+    ]);
+    expect(partition.code).toBe(2);
+    expect(partition.stderr).toContain('--partition cannot be used with --group');
+    expect(offset.code).toBe(2);
+    expect(offset.stderr).toContain('--offset -1 cannot be used with --group');
   });
 
   it('exits quietly with 0 when the reader goes away (klog consume | head -1)', async () => {
@@ -119,37 +146,66 @@ describe('klog consume', () => {
   });
 
   it('follows the log until SIGINT, then disconnects and exits 0 without printing half a record', async () => {
-    const child = spawn(process.execPath, [klogBin, 'consume', 'orders', '--partition', '1', '--offset', 'beginning'], {
-      env: { ...process.env, KLOG_URL: home.url, KLOG_PROFILE: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    const waiters: (() => void)[] = [];
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      for (const wake of waiters.splice(0)) wake();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const printed = async (text: string): Promise<void> => {
-      while (!stdout.includes(text)) await new Promise<void>((resolve) => waiters.push(resolve));
-    };
-    await printed('w0\n');
+    const child = startKlog(['consume', 'orders', '--partition', '1', '--offset', 'beginning'], home.url);
+    await child.printed('w0\n');
     const producer = home.klog.producer();
     await producer.send({ topic: 'orders', messages: [{ value: 'live', partition: 1 }] });
     await producer.disconnect();
-    await printed('live\n');
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-      child.on('close', (code, signal) => resolve({ code, signal })),
-    );
-    child.kill('SIGINT');
-    expect(await exited).toEqual({ code: 0, signal: null });
-    expect(stdout).toBe('w0\nlive\n');
-    expect(stderr).toBe('');
+    await child.printed('live\n');
+    expect(await child.stop('SIGINT')).toEqual({ code: 0, signal: null, stdout: 'w0\nlive\n', stderr: '' });
+  });
+
+  it('with --group, commits the records printed when SIGTERM stops it, before exiting 0', async () => {
+    await home.klog.admin().createTopics({ topics: [{ topic: 'followed', numPartitions: 2 }] });
+    const producer = home.klog.producer();
+    await producer.send({
+      topic: 'followed',
+      messages: [
+        { value: 'x0', partition: 0 },
+        { value: 'x1', partition: 0 },
+        { value: 'y0', partition: 1 },
+      ],
+    });
+    await producer.disconnect();
+    const child = startKlog(['consume', 'followed', '--group', 'follower', '--from-beginning'], home.url);
+    await child.printed('x1\n');
+    await child.printed('y0\n');
+    // Auto-commits come every 5 s: the offsets seen right after the exit are the final commit's.
+    expect(await child.stop('SIGTERM')).toMatchObject({ code: 0, signal: null, stderr: '' });
+    const [offsets] = await home.klog.admin().fetchOffsets({ groupId: 'follower', topics: ['followed'] });
+    expect(offsets!.partitions.map((entry) => entry.offset)).toEqual(['2', '1']);
   });
 });
+
+/** The real binary, running until stopped: `printed` waits for text on stdout, `stop` signals it and waits. */
+function startKlog(args: readonly string[], url: string) {
+  const child = spawn(process.execPath, [klogBin, ...args], {
+    env: { ...process.env, KLOG_URL: url, KLOG_PROFILE: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  const waiters: (() => void)[] = [];
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    for (const wake of waiters.splice(0)) wake();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  );
+  return {
+    async printed(text: string): Promise<void> {
+      while (!stdout.includes(text)) await new Promise<void>((resolve) => waiters.push(resolve));
+    },
+    async stop(signal: NodeJS.Signals) {
+      child.kill(signal);
+      return { ...(await exited), stdout, stderr };
+    },
+  };
+}
 
 function runShell(script: string): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
