@@ -1,16 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, inject, it } from 'vitest';
 import { runKlog } from '../../helpers/cli-process.js';
+import { testS3ProcessEnv } from '../../helpers/s3-test-store.js';
 
 describe('klog produce and consume on MinIO', () => {
   const s3 = inject('s3');
   const url = `s3://${s3.bucket}/cli-produce-consume-${randomUUID()}`;
   // The standard AWS environment, as users set it; nothing from the machine's klog settings.
   const env = {
-    AWS_ENDPOINT_URL_S3: s3.endpoint,
-    AWS_ACCESS_KEY_ID: s3.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
-    AWS_REGION: s3.region,
+    ...testS3ProcessEnv(),
     AWS_PROFILE: undefined,
     KLOG_URL: undefined,
     KLOG_PROFILE: undefined,

@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { killRunningChildren } from '../../helpers/child-workers.js';
 import {
   type GroupTarget,
@@ -7,25 +6,14 @@ import {
   sharedPartitionsScenario,
   stoppedMemberScenario,
 } from '../../helpers/group-scenarios.js';
-import { openTestS3Store } from '../../helpers/s3-test-store.js';
+import { testS3Target } from '../../helpers/s3-test-store.js';
 
 describe('consumer-group members in separate OS processes on MinIO', () => {
   let target: GroupTarget;
 
   beforeAll(() => {
-    const s3 = inject('s3');
-    const prefix = `groups-${randomUUID()}`;
-    target = {
-      store: openTestS3Store(prefix),
-      url: `s3://${s3.bucket}/${prefix}`,
-      // Child processes reach the same endpoint through the standard AWS environment, as users do.
-      env: {
-        AWS_ENDPOINT_URL_S3: s3.endpoint,
-        AWS_ACCESS_KEY_ID: s3.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
-        AWS_REGION: s3.region,
-      },
-    };
+    // Child processes reach the same endpoint through the standard AWS environment, as users do.
+    target = testS3Target('groups');
   });
 
   afterEach(() => {

@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, inject, it } from 'vitest';
-import { openTestS3Store } from '../../helpers/s3-test-store.js';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { testS3Target } from '../../helpers/s3-test-store.js';
 import {
   concurrentWritersScenario,
   frozenWriterScenario,
@@ -11,19 +10,8 @@ describe('writers in several OS processes on MinIO', () => {
   let target: ScenarioTarget;
 
   beforeAll(() => {
-    const s3 = inject('s3');
-    const prefix = `writers-${randomUUID()}`;
-    target = {
-      store: openTestS3Store(prefix),
-      url: `s3://${s3.bucket}/${prefix}`,
-      // Child processes reach the same endpoint through the standard AWS environment, as users do.
-      env: {
-        AWS_ENDPOINT_URL_S3: s3.endpoint,
-        AWS_ACCESS_KEY_ID: s3.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
-        AWS_REGION: s3.region,
-      },
-    };
+    // Child processes reach the same endpoint through the standard AWS environment, as users do.
+    target = testS3Target('writers');
   });
 
   afterAll(async () => {
