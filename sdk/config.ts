@@ -38,6 +38,19 @@ export const topicDefaults = {
   maxMessageBytes: 1024 * 1024,
 } as const;
 
+/**
+ * Maintenance runs (sdk/maintenance/). A run costs per partition one GET (meta), one LIST per 1,000 segments
+ * and, for time retention, one range GET per segment header it inspects (it stops at the first segment that is
+ * still retained); the lease (1 GET, 2 PUTs) is taken only when there is something to delete.
+ */
+export const maintenanceDefaults = {
+  /**
+   * How long a lease stays valid on its holder's clock. A run stops its destructive steps once this has
+   * passed; another run may take the lease over after it. Far longer than one partition's retention step.
+   */
+  leaseMs: 60_000,
+} as const;
+
 export const storeDefaults = {
   /** Connections kept open per S3 endpoint. Reusing them saves a TLS handshake per request. */
   s3MaxSockets: 64,

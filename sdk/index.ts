@@ -54,6 +54,7 @@ export { type RetryConfig, retryDefaults } from './client/retrier.js';
 export {
   consumerDefaults,
   groupDefaults,
+  maintenanceDefaults,
   partitionLogDefaults,
   producerDefaults,
   storeDefaults,
@@ -124,6 +125,13 @@ export {
   type TopicConfig,
   type TopicDescription,
 } from './log/topics.js';
+export type {
+  PartitionMaintenance,
+  PartitionMaintenanceOutcome,
+  PartitionMaintenanceReport,
+} from './maintenance/maintenance-result.js';
+export type { RetentionReason } from './maintenance/retention-plan.js';
+export { type MaintenanceOptions, runMaintenance } from './maintenance/run-maintenance.js';
 export { validateName } from './names.js';
 export {
   type HeaderValue,

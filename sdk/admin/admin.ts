@@ -13,6 +13,7 @@ import type { Logger } from '../client/logger.js';
 import { retrying } from '../client/retrier.js';
 import { KlogError } from '../errors.js';
 import { MAX_PARTITIONS, partitionRefs, type TopicDescription } from '../log/topics.js';
+import { type PartitionMaintenanceReport, toMaintenanceReport } from '../maintenance/maintenance-result.js';
 import { validateName } from '../names.js';
 import {
   type AlterConfigsRequest,
@@ -355,6 +356,20 @@ export class Admin {
   /** Deletes groups (state, heartbeats, offsets); GROUP_NOT_EMPTY with live members, GROUP_NOT_FOUND for unknown. */
   deleteGroups(groupIds: string[]): Promise<DeleteGroupsResult[]> {
     return this.groups.deleteGroups(groupIds);
+  }
+
+  /**
+   * Runs maintenance (retention by `retention.ms` and `retention.bytes`) once over the given topics, or every
+   * topic, and reports per partition what moved and what was deleted. On S3 a scheduled function does this; on
+   * the embedded stores nothing does unless an app calls this (or runs `klog maintenance run --every`). Safe to
+   * call from several processes at once: each partition is worked on by one run at a time.
+   */
+  async runMaintenance(request: { topics?: string[]; now?: number } = {}): Promise<PartitionMaintenanceReport[]> {
+    const topics = request.topics === undefined ? undefined : requireArray('topics', request.topics);
+    const results = await this.retry('run maintenance', () =>
+      this.context.backend.runMaintenance({ topics, now: request.now }),
+    );
+    return results.map(toMaintenanceReport);
   }
 
   private retry<T>(what: string, operation: () => Promise<T>): Promise<T> {

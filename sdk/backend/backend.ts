@@ -8,6 +8,8 @@ import type { ReadOptions, ReadResult } from '../log/partition-reader.js';
 import type { PartitionStats } from '../log/partition-stats.js';
 import type { AppendRequest, AppendResult } from '../log/partition-writer.js';
 import type { CreateTopicOptions, TopicConfig, TopicDescription } from '../log/topics.js';
+import type { PartitionMaintenance } from '../maintenance/maintenance-result.js';
+import type { MaintenanceOptions } from '../maintenance/run-maintenance.js';
 import type { PartitionRef } from '../store/keys.js';
 import type { DeleteOutcome, ListedObject, ListOptions, WriteCondition, WriteOutcome } from '../store/object-store.js';
 
@@ -49,6 +51,8 @@ export interface Backend {
   registerProducer(ref: PartitionRef, producerId: bigint): void;
   /** A reader for one partition; each consumer keeps its own, since readers remember their position. */
   openReader(ref: PartitionRef): PartitionReadHandle;
+  /** One maintenance run (retention) over the given topics, or all; reports what it did per partition. */
+  runMaintenance(options?: MaintenanceOptions): Promise<PartitionMaintenance[]>;
   /** The consumer-group objects. */
   readonly groups: GroupStorage;
   close(): Promise<void>;

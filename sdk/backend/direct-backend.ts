@@ -16,6 +16,7 @@ import {
   listTopics,
   type TopicConfig,
 } from '../log/topics.js';
+import { type MaintenanceOptions, runMaintenance } from '../maintenance/run-maintenance.js';
 import { type PartitionRef, partitionPrefix } from '../store/keys.js';
 import type { ObjectStore } from '../store/object-store.js';
 import type { Backend, GroupStorage, PartitionReadHandle } from './backend.js';
@@ -73,6 +74,10 @@ export class DirectBackend implements Backend {
 
   openReader(ref: PartitionRef): PartitionReadHandle {
     return new PartitionReader(this.store, ref);
+  }
+
+  runMaintenance(options?: MaintenanceOptions) {
+    return runMaintenance(this.store, options);
   }
 
   close(): Promise<void> {

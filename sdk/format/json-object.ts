@@ -1,5 +1,5 @@
 /**
- * Small JSON objects (the cluster marker `klog.json`, `topic.json`, partition `meta.json`, the consumer-group
+ * Small JSON objects (the cluster marker `klog.json`, `topic.json`, partition `meta.json`, the maintenance lease, the consumer-group
  * objects): each carries its kind, a storage format version and a random nonce. The nonce makes every write's
  * bytes unique, so a replaced object never gets back an earlier ETag (S3 ETags are content hashes, and
  * `If-Match` on a reused ETag would let a stale writer win).
@@ -13,7 +13,14 @@ import { KlogError } from '../errors.js';
 export const JSON_FORMAT_MAJOR = 1;
 export const JSON_FORMAT_VERSION = '1.0';
 
-export type JsonObjectKind = 'cluster' | 'topic' | 'partition-meta' | 'group-state' | 'group-member' | 'group-offset';
+export type JsonObjectKind =
+  | 'cluster'
+  | 'topic'
+  | 'partition-meta'
+  | 'maintenance-lease'
+  | 'group-state'
+  | 'group-member'
+  | 'group-offset';
 
 interface Envelope {
   kind: JsonObjectKind;

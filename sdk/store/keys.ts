@@ -5,6 +5,7 @@
  *   klog.json                                        cluster marker
  *   topics/<topic>/topic.json                        topic config and id
  *   topics/<topic>/<id>/<p>/meta.json                partition meta: log start, sealed flag, newest index
+ *   topics/<topic>/<id>/<p>/lease.json               maintenance lease: holder, epoch, expiry
  *   topics/<topic>/<id>/<p>/log/<20-digit base>.seg  one committed segment
  *   topics/<topic>/<id>/<p>/index/<20-digit base>.idx
  *   groups/<group>/state.json                        consumer-group state: generation, members, assignment
@@ -67,6 +68,11 @@ export function topicDataPrefix(topic: string, topicId: string): string {
 
 export function partitionMetaKey(ref: PartitionRef): string {
   return `${partitionPrefix(ref)}meta.json`;
+}
+
+/** The maintenance lease of a partition (sdk/maintenance/lease.ts): one maintainer works on it at a time. */
+export function partitionLeaseKey(ref: PartitionRef): string {
+  return `${partitionPrefix(ref)}lease.json`;
 }
 
 export function segmentsPrefix(ref: PartitionRef): string {

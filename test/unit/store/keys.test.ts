@@ -9,6 +9,9 @@ import {
   parseCommittedOffsetKey,
   parseGroupFromKey,
   parseMemberKey,
+  parseSegmentKey,
+  partitionLeaseKey,
+  segmentsPrefix,
 } from '../../../sdk/store/keys.js';
 
 const topicId = '0f3c1b8e-5a2d-4c1e-9b7a-2d4e6f8a0b1c';
@@ -44,5 +47,14 @@ describe('consumer-group keys', () => {
     expect(committedOffsetKey('a', topicId, 9) < after).toBe(true);
     expect(groupStateKey('a') < after).toBe(true);
     expect(after < groupStateKey('a0')).toBe(true);
+  });
+});
+
+describe('partition keys', () => {
+  it('puts the maintenance lease beside meta.json, outside log/, so a LIST of segments never sees it', () => {
+    const ref = { topic: 'orders', topicId, partition: 3 };
+    expect(partitionLeaseKey(ref)).toBe(`topics/orders/${topicId}/3/lease.json`);
+    expect(partitionLeaseKey(ref).startsWith(segmentsPrefix(ref))).toBe(false);
+    expect(parseSegmentKey(ref, partitionLeaseKey(ref))).toBeNull();
   });
 });
