@@ -21,7 +21,7 @@ export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
 export abstract class KlogCommand<T extends typeof Command> extends Command {
   static override baseFlags = {
     url: Flags.string({
-      summary: 'Where the log lives: file:///dir, s3://bucket/prefix or memory://.',
+      summary: 'Where the log lives: file:///dir, s3://bucket/prefix, memory://, or a broker http(s)://host:port.',
       description:
         'Default: the URL of the --profile, then $KLOG_URL, then the profile named by $KLOG_PROFILE or by the ' +
         'config file\'s "defaultProfile", then the embedded store in $KLOG_HOME (else ~/.klog).',

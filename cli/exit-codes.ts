@@ -41,6 +41,12 @@ const byErrorCode: Partial<Record<ErrorCode, number>> = {
   UNKNOWN_OUTCOME: ExitCode.UNAVAILABLE,
   CORRUPT_OBJECT: ExitCode.DATA_ERROR,
   UNSUPPORTED_FORMAT: ExitCode.DATA_ERROR,
+  // Remote mode: a broker's answers.
+  AUTH_REQUIRED: ExitCode.ACCESS_DENIED,
+  AUTH_FAILED: ExitCode.ACCESS_DENIED,
+  BROKER_UNAVAILABLE: ExitCode.UNAVAILABLE,
+  REQUEST_TOO_LARGE: ExitCode.INVALID_INPUT,
+  ROUTE_NOT_FOUND: ExitCode.INVALID_INPUT,
 };
 
 export function exitCodeFor(code: ErrorCode): number {

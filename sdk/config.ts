@@ -49,6 +49,32 @@ export const maintenanceDefaults = {
    * passed; another run may take the lease over after it. Far longer than one partition's retention step.
    */
   leaseMs: 60_000,
+  /**
+   * Sealed segments (all but the newest) a partition needs after its indexed range before a run writes an index
+   * object. Fewer means more index objects; more means longer LISTs for tail discovery and producer scans.
+   */
+  indexMinSegments: 16,
+  /** Segments one index object covers at most: a LIST of `index/` (1,000 keys) then spans a million segments. */
+  indexMaxSegments: 1_000,
+  /**
+   * Compaction merges runs of consecutive segments into `data/` segments of up to this many bytes before they are
+   * indexed. Larger means fewer GETs per MB for catching-up consumers (range GETs read only what they need).
+   */
+  compactionTargetBytes: 32 * 1024 * 1024,
+  /**
+   * How long after an index object is written the small `log/` originals that its `data/` segments replace are
+   * kept. Far longer than any request's lifetime, so a reader that found an original can still read it; the
+   * writer's check before acknowledging covers the rest (docs/fencing.md §6).
+   */
+  compactionGraceMs: 15 * 60 * 1000,
+  /** Kafka's producer.id.expiration.ms: producers idle longer than this drop out of index objects' tables. */
+  producerIdExpirationMs: 24 * 60 * 60 * 1000,
+  /**
+   * How long after a topic is deleted a maintenance run purges its segments, index and data objects (the sealed
+   * `meta.json` and the `topic.json` tombstone stay). Readers that are mid-read get TOPIC_DELETED either way; the
+   * wait keeps a deleted topic's data around briefly for anyone inspecting it by hand.
+   */
+  purgeGraceMs: 10 * 60 * 1000,
 } as const;
 
 export const storeDefaults = {
@@ -137,4 +163,56 @@ export const groupDefaults = {
    * 10 partitions.
    */
   autoCommitIntervalMs: 5_000,
+} as const;
+
+/**
+ * Brokers (broker-lambda/, `klog broker start`; docs/broker-api.md). A broker adds no object-store requests of its
+ * own: each route costs what its Backend call costs. Group commit is what makes a broker cheaper than its callers
+ * writing alone: concurrent produce requests for one partition share one segment (1 PUT and 1 GET).
+ */
+export const brokerDefaults = {
+  /** `klog broker start` listens here: loopback unless told otherwise. 9092 is Kafka's port. */
+  port: 9092,
+  host: '127.0.0.1',
+  /** Largest request body (bytes). Lambda refuses payloads above 6 MB, so a larger limit would only work locally. */
+  maxRequestBytes: 6 * 1024 * 1024,
+  /**
+   * How long the first produce request for a partition waits for others to share its segment (ms). Each segment is
+   * 1 PUT and 1 GET; a few ms add little latency next to an S3 PUT (tens of ms) and save requests under load.
+   */
+  groupCommitLingerMs: 2,
+  /** A group is written at once when its batches reach this many bytes (one segment). */
+  groupCommitMaxBytes: 4 * 1024 * 1024,
+  /** Largest `maxBytes` of a fetch (bytes): 4 MiB of records is under Lambda's 6 MB answer limit after base64. */
+  maxFetchBytes: 4 * 1024 * 1024,
+  /** `maxBytes` of a fetch that names none. */
+  defaultFetchBytes: 1024 * 1024,
+  /** Longest long-poll (ms). Each poll while waiting is 1 GET; on Lambda the wait is also billed GB-seconds. */
+  maxWaitMs: 20_000,
+  /** First and largest pause between the polls of a long-poll (ms): 1 GET each, backing off while idle. */
+  fetchPollMinMs: 50,
+  fetchPollMaxMs: 1_000,
+  /**
+   * Partition readers a broker keeps between fetches. A kept reader knows its segment boundary, so the next
+   * fetch is 1 GET instead of 1 GET + 1 LIST + 1 GET. It caches immutable segments only: it decides nothing.
+   */
+  readerCacheSize: 1_024,
+  /** On SIGINT/SIGTERM, how long in-flight requests may take before the server closes anyway (ms). */
+  shutdownGraceMs: 25_000,
+} as const;
+
+/** The remote backend (`new Klog({ url: 'http://...' })`): how the SDK talks to brokers. */
+export const remoteDefaults = {
+  /** Limit on the wait for a broker's answer (ms), on top of a fetch's long-poll. */
+  requestTimeoutMs: 30_000,
+  /** Limit on opening a connection to a broker (ms); then the next broker of the URL is tried. */
+  connectTimeoutMs: 5_000,
+  /** Keep-alive connections per broker. A consumer holds one per partition it long-polls. */
+  maxSockets: 256,
+  /**
+   * How long a fetch waits at the broker for records when a partition has none (ms). Longer waits mean fewer
+   * requests for an idle consumer, but a consumer's stop waits for its fetches in flight, and on Lambda the wait
+   * is billed.
+   */
+  fetchWaitMs: 1_000,
 } as const;

@@ -52,6 +52,20 @@ export const ErrorCodes = {
   /** The group has live members, so it cannot be changed now (reset offsets, delete the group). */
   GROUP_NOT_EMPTY: { retriable: false },
   GROUP_NOT_FOUND: { retriable: false },
+  /** A broker request carried no credentials (HTTP 401). */
+  AUTH_REQUIRED: { retriable: false },
+  /** A broker refused the request's credentials (HTTP 403). */
+  AUTH_FAILED: { retriable: false },
+  /** No broker route has this path (HTTP 404): a wrong base URL, or a broker that speaks another API version. */
+  ROUTE_NOT_FOUND: { retriable: false },
+  /** The broker route exists, but not for this HTTP method (405). */
+  METHOD_NOT_ALLOWED: { retriable: false },
+  /** The request body is larger than the broker accepts (413). */
+  REQUEST_TOO_LARGE: { retriable: false },
+  /** The broker could not be reached or answered with a transient failure (refused connection, 429, 502-504). */
+  BROKER_UNAVAILABLE: { retriable: true },
+  /** The broker failed in a way it did not expect (HTTP 500): a bug, reported with the request id. */
+  INTERNAL_ERROR: { retriable: false },
 } as const satisfies Record<string, { retriable: boolean }>;
 
 export type ErrorCode = keyof typeof ErrorCodes;

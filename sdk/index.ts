@@ -47,8 +47,9 @@ export {
   type TopicConfigName,
   topicConfigNames,
 } from './admin/topic-configs.js';
+export type { BrokerAuthKind } from './backend/broker-auth.js';
 export type { KlogCounters } from './client/counters.js';
-export { Klog, type KlogConfig } from './client/klog.js';
+export { Klog, type KlogConfig, type RemoteConfig } from './client/klog.js';
 export { jsonLogCreator, type LogCreator, type LogEntry, type LogLevel, logLevel } from './client/logger.js';
 export { type RetryConfig, retryDefaults } from './client/retrier.js';
 export {
@@ -57,6 +58,7 @@ export {
   maintenanceDefaults,
   partitionLogDefaults,
   producerDefaults,
+  remoteDefaults,
   storeDefaults,
   topicDefaults,
 } from './config.js';

@@ -7,7 +7,8 @@ import { KlogError } from './errors.js';
 const LEGAL = /^[a-zA-Z0-9._-]+$/;
 export const MAX_NAME_LENGTH = 249;
 
-export type NameKind = 'topic' | 'group';
+/** A fencing id (a producer's exclusive-writer name) follows the same rules as a topic name. */
+export type NameKind = 'topic' | 'group' | 'fencing id';
 
 export function validateName(kind: NameKind, name: unknown): string {
   const problem = nameProblem(name);
@@ -15,7 +16,12 @@ export function validateName(kind: NameKind, name: unknown): string {
   const shown =
     typeof name === 'string' ? JSON.stringify(name.length > 60 ? `${name.slice(0, 60)}…` : name) : String(name);
   throw new KlogError('INVALID_NAME', `Invalid ${kind} name ${shown}: ${problem}.`, {
-    context: kind === 'topic' ? { topic: String(name) } : { group: String(name) },
+    context:
+      kind === 'topic'
+        ? { topic: String(name) }
+        : kind === 'group'
+          ? { group: String(name) }
+          : { fencingId: String(name) },
   });
 }
 

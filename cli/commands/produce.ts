@@ -96,6 +96,11 @@ When the input ends (Ctrl-D on a terminal; Ctrl-C also ends it), every record re
       options: ['none', 'gzip', 'snappy'],
       default: 'none',
     }),
+    'fencing-id': Flags.string({
+      summary:
+        'Write as the exclusive writer with this id: take each partition over, fencing an earlier producer with the same id.',
+      helpValue: '<id>',
+    }),
     'create-topic': Flags.boolean({
       summary: 'Create the topic with the defaults when it does not exist; --no-create-topic refuses.',
       default: true,
@@ -107,6 +112,7 @@ When the input ends (Ctrl-D on a terminal; Ctrl-C also ends it), every record re
     const { args } = await this.parse(Produce);
     const { flags } = this;
     const topic = validateName('topic', args.topic);
+    const fencingId = flags['fencing-id'] === undefined ? undefined : validateName('fencing id', flags['fencing-id']);
     const keySeparator = unescapeText(flags['key-separator']);
     if (flags['parse-key'] && keySeparator === '') {
       throw new KlogError('INVALID_ARGUMENT', '--key-separator must not be empty. Use for example --key-separator :');
@@ -132,6 +138,7 @@ When the input ends (Ctrl-D on a terminal; Ctrl-C also ends it), every record re
         lingerMs: flags['linger-ms'],
         compression: flags.compression as Compression,
         allowAutoTopicCreation: flags['create-topic'],
+        fencingId,
         // A stream of input may run for hours: its sends ride out a short outage of the store (the topic checks
         // above fail fast, with the CLI's retry policy).
         retry: retryDefaults,

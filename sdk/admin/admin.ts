@@ -14,6 +14,7 @@ import { retrying } from '../client/retrier.js';
 import { KlogError } from '../errors.js';
 import { MAX_PARTITIONS, partitionRefs, type TopicDescription } from '../log/topics.js';
 import { type PartitionMaintenanceReport, toMaintenanceReport } from '../maintenance/maintenance-result.js';
+import type { MaintenanceOptions } from '../maintenance/run-maintenance.js';
 import { validateName } from '../names.js';
 import {
   type AlterConfigsRequest,
@@ -364,10 +365,12 @@ export class Admin {
    * the embedded stores nothing does unless an app calls this (or runs `klog maintenance run --every`). Safe to
    * call from several processes at once: each partition is worked on by one run at a time.
    */
-  async runMaintenance(request: { topics?: string[]; now?: number } = {}): Promise<PartitionMaintenanceReport[]> {
+  async runMaintenance(
+    request: Omit<MaintenanceOptions, 'topics' | 'holder' | 'leaseMs'> & { topics?: string[] } = {},
+  ): Promise<PartitionMaintenanceReport[]> {
     const topics = request.topics === undefined ? undefined : requireArray('topics', request.topics);
     const results = await this.retry('run maintenance', () =>
-      this.context.backend.runMaintenance({ topics, now: request.now }),
+      this.context.backend.runMaintenance({ ...request, topics }),
     );
     return results.map(toMaintenanceReport);
   }

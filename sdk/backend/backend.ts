@@ -8,6 +8,7 @@ import type { ReadOptions, ReadResult } from '../log/partition-reader.js';
 import type { PartitionStats } from '../log/partition-stats.js';
 import type { AppendRequest, AppendResult } from '../log/partition-writer.js';
 import type { CreateTopicOptions, TopicConfig, TopicDescription } from '../log/topics.js';
+import type { ExclusiveWriter } from '../log/writer-fence.js';
 import type { PartitionMaintenance } from '../maintenance/maintenance-result.js';
 import type { MaintenanceOptions } from '../maintenance/run-maintenance.js';
 import type { PartitionRef } from '../store/keys.js';
@@ -48,7 +49,14 @@ export interface Backend {
    * producer id whose batches reach the partition only through this backend (no scan for its history).
    */
   append(ref: PartitionRef, request: AppendRequest): Promise<AppendResult>;
-  registerProducer(ref: PartitionRef, producerId: bigint): void;
+  /** `writer` names the exclusive writer the producer's batches go through (see `takeOver`). */
+  registerProducer(ref: PartitionRef, producerId: bigint, writer?: ExclusiveWriter): void;
+  /**
+   * Takes the partition over for an exclusive writer (a producer with a fencing id, brief §7): writes a higher
+   * writer epoch at the tail, fencing earlier writers with the same fencing id. Later appends name the writer in
+   * `AppendRequest.writer`. Resolves with the new epoch. A backend that cannot fence rejects with STORE_UNSUPPORTED.
+   */
+  takeOver(ref: PartitionRef, writer: ExclusiveWriter): Promise<number>;
   /** A reader for one partition; each consumer keeps its own, since readers remember their position. */
   openReader(ref: PartitionRef): PartitionReadHandle;
   /** One maintenance run (retention) over the given topics, or all; reports what it did per partition. */

@@ -1,6 +1,6 @@
 /**
- * Small JSON objects (the cluster marker `klog.json`, `topic.json`, partition `meta.json`, the maintenance lease, the consumer-group
- * objects): each carries its kind, a storage format version and a random nonce. The nonce makes every write's
+ * Small JSON objects (the cluster marker `klog.json`, `topic.json`, partition `meta.json`, index objects, the maintenance
+ * lease, the consumer-group objects): each carries its kind, a storage format version and a random nonce. The nonce makes every write's
  * bytes unique, so a replaced object never gets back an earlier ETag (S3 ETags are content hashes, and
  * `If-Match` on a reused ETag would let a stale writer win).
  *
@@ -17,6 +17,7 @@ export type JsonObjectKind =
   | 'cluster'
   | 'topic'
   | 'partition-meta'
+  | 'partition-index'
   | 'maintenance-lease'
   | 'group-state'
   | 'group-member'

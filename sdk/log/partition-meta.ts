@@ -1,6 +1,6 @@
 /**
- * The partition meta object (`meta.json`): the log start offset, the sealed flag and the newest index
- * object. Writers read it before acknowledging an append (design brief §5): retention moves the log start
+ * The partition meta object (`meta.json`): the log start offset, the sealed flag, the newest index
+ * object and the end of the indexed range. Writers read it before acknowledging an append (design brief §5): retention moves the log start
  * here before deleting anything, and topic deletion sets `sealed` here first, so this one GET is what keeps
  * a writer that was frozen for hours from acknowledging into a freed key or a deleted topic.
  */
@@ -15,12 +15,19 @@ export interface PartitionMeta {
   sealed: boolean;
   /** Key of the newest index object, or null while the partition has none. */
   newestIndex: string | null;
+  /**
+   * The end of the newest index object (0 while there is none): offsets below it are found through index
+   * objects, so readers and writers LIST `log/` only after it. Moves forward only.
+   */
+  indexedEndOffset: bigint;
 }
 
 interface StoredPartitionMeta {
   logStartOffset: string;
   sealed: boolean;
   newestIndex: string | null;
+  /** Absent in objects written before index objects existed: read as "0". */
+  indexedEndOffset?: string;
 }
 
 export interface VersionedMeta {
@@ -28,13 +35,19 @@ export interface VersionedMeta {
   etag: string;
 }
 
-export const initialPartitionMeta: PartitionMeta = { logStartOffset: 0n, sealed: false, newestIndex: null };
+export const initialPartitionMeta: PartitionMeta = {
+  logStartOffset: 0n,
+  sealed: false,
+  newestIndex: null,
+  indexedEndOffset: 0n,
+};
 
 export function encodePartitionMeta(meta: PartitionMeta): Uint8Array {
   return encodeJsonObject<StoredPartitionMeta>('partition-meta', {
     logStartOffset: meta.logStartOffset.toString(),
     sealed: meta.sealed,
     newestIndex: meta.newestIndex,
+    indexedEndOffset: meta.indexedEndOffset.toString(),
   });
 }
 
@@ -43,19 +56,23 @@ export async function readPartitionMeta(store: ObjectStore, ref: PartitionRef): 
   const object = await getWithRetries(store, key);
   if (object === null) return null;
   const stored = decodeJsonObject<StoredPartitionMeta>('partition-meta', object.body, key);
-  let logStartOffset: bigint;
+  const logStartOffset = offsetField(stored.logStartOffset, 'logStartOffset', key);
+  const indexedEndOffset = offsetField(stored.indexedEndOffset ?? '0', 'indexedEndOffset', key);
+  return {
+    meta: { logStartOffset, sealed: stored.sealed === true, newestIndex: stored.newestIndex ?? null, indexedEndOffset },
+    etag: object.etag,
+  };
+}
+
+function offsetField(value: string, field: string, key: string): bigint {
   try {
-    logStartOffset = BigInt(stored.logStartOffset);
+    return BigInt(value);
   } catch (cause) {
-    throw new KlogError('CORRUPT_OBJECT', `${key} is corrupt: logStartOffset is not an integer.`, {
+    throw new KlogError('CORRUPT_OBJECT', `${key} is corrupt: ${field} is not an integer.`, {
       context: { key },
       cause,
     });
   }
-  return {
-    meta: { logStartOffset, sealed: stored.sealed === true, newestIndex: stored.newestIndex ?? null },
-    etag: object.etag,
-  };
 }
 
 /**

@@ -1,14 +1,24 @@
 /**
  * The read path of one partition (design brief §6). A reader positioned at offset X finds the segment that
- * holds X (a LIST of the partition's segments), reads it whole or, when it is large, with range GETs of its
- * header and then only the batches needed, and from then on polls the next key from the known segment end:
- * a GET that is a 404 until data arrives. A position below the log start is an offset-out-of-range error,
- * for the consumer's reset policy to handle. Control batches are never returned.
+ * holds X, reads it whole or, when it is large, with range GETs of its header and then only the batches needed,
+ * and from then on polls the next key from the known segment end: a GET that is a 404 until data arrives. A
+ * position below the log start is an offset-out-of-range error, for the consumer's reset policy to handle.
+ * Control batches are never returned.
+ *
+ * Finding X: below `meta.indexedEndOffset` through the chain of index objects `meta.json` names (one GET per index
+ * from the newest back to the one covering X, never a LIST of `index/`, which may show index objects outside the
+ * chain); the index is kept, so the segments after X come from it without LISTs or 404s, and the next index is one
+ * GET of the key at its end (keys are unique, so below the indexed end that key is the chain's next index); at or after it with a LIST of the unindexed `log/` segments. Indexed ranges may be compacted into
+ * large `data/` segments, and the small originals deleted after a grace period: a segment that was listed or
+ * found in an index but is gone when read makes the reader locate X again (meta and index), so a consumer sees
+ * each retained record exactly once and never mistakes a compacted segment for the end of the log.
  */
 import { type PartitionLogOptions, partitionLogDefaults } from '../config.js';
 import { KlogError } from '../errors.js';
+import type { PartitionIndex } from '../format/partition-index.js';
 import {
   type BatchEntry,
+  type DecodedBatch,
   decodeBatch,
   decodeSegmentHeader,
   type SegmentHeader,
@@ -16,6 +26,7 @@ import {
 } from '../format/segment.js';
 import { type PartitionRef, segmentKey } from '../store/keys.js';
 import type { ObjectStore } from '../store/object-store.js';
+import { findIndexCovering, liveSegments, readIndexAt, segmentAt } from './partition-index.js';
 import { listSegments, readSegmentHead } from './segment-list.js';
 import { getWithRetries } from './store-reads.js';
 import { endOfLog, requireMeta } from './tail.js';
@@ -40,6 +51,11 @@ export const readDefaults = {
    * misses it LISTs instead, which notices a log start that moved past its position (retention).
    */
   listEveryMisses: 8,
+  /**
+   * How often in a row a reader locates an offset again because the segment it found vanished before its GET
+   * (compaction's originals deleted after the grace period, or retention) before it reports the store unavailable.
+   */
+  relocateAttempts: 8,
 } as const;
 
 interface LoadedSegment {
@@ -57,6 +73,8 @@ export class PartitionReader {
   /** An offset known to be where the next segment starts (the end of the last segment read). */
   private boundary: bigint | null = null;
   private missesAtBoundary = 0;
+  /** The index object the last indexed segment came from: the following segments are found in it. */
+  private index: PartitionIndex | null = null;
 
   constructor(store: ObjectStore, ref: PartitionRef, options: Partial<PartitionLogOptions> = {}) {
     this.store = store;
@@ -70,7 +88,7 @@ export class PartitionReader {
 
   async latestOffset(): Promise<bigint> {
     const meta = await requireMeta(this.store, this.ref);
-    return endOfLog(this.store, this.ref, meta.logStartOffset, this.options.headerReadBytes);
+    return endOfLog(this.store, this.ref, meta.logStartOffset, this.options.headerReadBytes, meta.indexedEndOffset);
   }
 
   /** Reads batches from `offset` on, across segments, until `maxBytes` or the end of the log. */
@@ -78,10 +96,17 @@ export class PartitionReader {
     let budget = options.maxBytes ?? readDefaults.maxBytes;
     const records: StoredRecord[] = [];
     let nextOffset = offset;
-    for (let first = true; budget > 0; first = false) {
+    let vanished = 0;
+    while (budget > 0) {
       const segment = this.holds(this.current, nextOffset) ? this.current : await this.load(nextOffset);
       if (segment === null) break;
-      const part = await this.readFrom(segment, nextOffset, budget, first);
+      const part = await this.readFrom(segment, nextOffset, budget, nextOffset === offset);
+      if (part === null) {
+        // The segment was deleted after its header was read: locate the offset again.
+        this.current = null;
+        if (++vanished > readDefaults.relocateAttempts) throw this.unavailable(nextOffset);
+        continue;
+      }
       for (const record of part.records) records.push(record);
       budget -= part.bytes;
       nextOffset = part.nextOffset;
@@ -93,15 +118,28 @@ export class PartitionReader {
 
   /** The first offset whose record has a timestamp at or after `timestamp`, or null when there is none. */
   async offsetForTimestamp(timestamp: number): Promise<bigint | null> {
+    for (let attempt = 0; attempt < readDefaults.relocateAttempts; attempt++) {
+      const found = await this.searchTimestamp(timestamp);
+      if (found !== 'vanished') return found;
+    }
+    throw this.unavailable(-1n);
+  }
+
+  /** One search from fresh metadata; 'vanished' when a segment was deleted under it (compaction, retention). */
+  private async searchTimestamp(timestamp: number): Promise<bigint | null | 'vanished'> {
     const meta = await requireMeta(this.store, this.ref);
-    for (const segment of await listSegments(this.store, this.ref, meta.logStartOffset)) {
+    // Index entries carry each segment's largest timestamp: indexed segments that end before `timestamp` are
+    // skipped without reading their headers.
+    for (const segment of await liveSegments(this.store, this.ref, meta)) {
+      if (segment.maxTimestamp !== undefined && segment.maxTimestamp < timestamp) continue;
       const head = await readSegmentHead(this.store, segment.key, this.options.headerReadBytes);
-      if (head === null) continue;
+      if (head === null) return 'vanished';
       const entry = head.header.batches.find((batch) => !batch.control && batch.maxTimestamp >= timestamp);
       if (entry === undefined) continue;
       const loaded: LoadedSegment = { key: segment.key, header: head.header, bytes: head.complete ? head.bytes : null };
-      const [batch] = await this.readBatches(loaded, [entry]);
-      const record = batch?.records.find((candidate) => candidate.timestamp >= timestamp);
+      const batches = await this.readBatches(loaded, [entry]);
+      if (batches === null) return 'vanished';
+      const record = batches[0]?.records.find((candidate) => candidate.timestamp >= timestamp);
       if (record !== undefined) return record.offset;
     }
     return null;
@@ -112,34 +150,77 @@ export class PartitionReader {
   }
 
   private async load(offset: bigint): Promise<LoadedSegment | null> {
+    const indexed = await this.loadFromIndex(offset);
+    if (indexed !== undefined) return indexed;
     if (offset === this.boundary) {
       const key = segmentKey(this.ref, offset);
       const object = await getWithRetries(this.store, key);
       if (object !== null)
         return this.remember({ key, header: decodeSegmentHeader(object.body, key), bytes: object.body });
       this.missesAtBoundary++;
-      if (this.missesAtBoundary % readDefaults.listEveryMisses !== 0) return null;
+      // The first miss at a boundary checks whether the offset was indexed meanwhile (its `log/` original may be
+      // gone after compaction); later misses are an idle partition, and only every few of them LIST.
+      if (this.missesAtBoundary !== 1 && this.missesAtBoundary % readDefaults.listEveryMisses !== 0) return null;
     }
     return this.locate(offset);
   }
 
-  /** Finds the segment holding `offset` with a LIST; checks the offset against the log start and end. */
+  /**
+   * The segment holding `offset` from the index kept from the last indexed read, or from the index object that
+   * starts where that one ends (one GET). Undefined when no kept index leads to `offset`; null when the segment
+   * vanished and locating again found nothing to read.
+   */
+  private async loadFromIndex(offset: bigint): Promise<LoadedSegment | null | undefined> {
+    if (this.index !== null && offset === this.index.endOffset) {
+      this.index = await readIndexAt(this.store, this.ref, offset);
+    }
+    const entry = this.index === null ? undefined : segmentAt(this.index, offset);
+    if (entry === undefined) return undefined;
+    const loaded = await this.loadSegment(entry.key, entry.size);
+    if (loaded !== null) return loaded;
+    this.index = null;
+    return this.locate(offset);
+  }
+
+  /**
+   * Finds the segment holding `offset`: through the index objects below the indexed end, else with a LIST of the
+   * unindexed segments; checks the offset against the log start and end. A segment that vanishes between being
+   * found and being read (compacted originals after the grace period, retention) makes it start over from meta.
+   */
   private async locate(offset: bigint): Promise<LoadedSegment | null> {
+    for (let attempt = 0; attempt < readDefaults.relocateAttempts; attempt++) {
+      const found = await this.locateOnce(offset);
+      if (found !== 'vanished') return found;
+    }
+    throw this.unavailable(offset);
+  }
+
+  private async locateOnce(offset: bigint): Promise<LoadedSegment | null | 'vanished'> {
     const meta = await requireMeta(this.store, this.ref);
     if (offset < meta.logStartOffset) throw this.outOfRange(offset, `below the log start ${meta.logStartOffset}`);
-    const segments = await listSegments(this.store, this.ref, meta.logStartOffset);
+    if (offset < meta.indexedEndOffset) {
+      const index = await findIndexCovering(this.store, meta, offset);
+      const entry = index === null ? undefined : segmentAt(index, offset);
+      if (index === null || entry === undefined) return 'vanished';
+      const loaded = await this.loadSegment(entry.key, entry.size);
+      if (loaded === null) return 'vanished';
+      this.index = index;
+      return loaded;
+    }
+    const from = meta.indexedEndOffset > meta.logStartOffset ? meta.indexedEndOffset : meta.logStartOffset;
+    const segments = await listSegments(this.store, this.ref, from);
     let candidate = segments[0];
     for (const segment of segments) {
       if (segment.baseOffset > offset) break;
       candidate = segment;
     }
     if (candidate === undefined || candidate.baseOffset > offset) {
-      if (offset > meta.logStartOffset) throw this.outOfRange(offset, `above the log end ${meta.logStartOffset}`);
+      if (offset > from) throw this.outOfRange(offset, `above the log end ${from}`);
       this.atBoundary(offset);
       return null;
     }
     const loaded = await this.loadSegment(candidate.key, candidate.size);
-    if (loaded === null) return this.locate(offset);
+    if (loaded === null) return 'vanished';
     if (offset < loaded.header.endOffset) return loaded;
     if (candidate === segments.at(-1) && offset > loaded.header.endOffset) {
       throw this.outOfRange(offset, `above the log end ${loaded.header.endOffset}`);
@@ -176,7 +257,7 @@ export class PartitionReader {
     offset: bigint,
     maxBytes: number,
     atLeastOne: boolean,
-  ): Promise<ReadResult & { bytes: number }> {
+  ): Promise<(ReadResult & { bytes: number }) | null> {
     const { header } = segment;
     const first = header.batches.findIndex(
       (entry) => offset < header.baseOffset + BigInt(entry.relativeOffset + entry.offsetCount),
@@ -188,8 +269,10 @@ export class PartitionReader {
       chosen.push(entry);
       bytes += entry.length;
     }
+    const batches = await this.readBatches(segment, chosen);
+    if (batches === null) return null;
     const records: StoredRecord[] = [];
-    for (const batch of await this.readBatches(segment, chosen)) {
+    for (const batch of batches) {
       if (batch.control) continue;
       for (const record of batch.records) if (record.offset >= offset) records.push(record);
     }
@@ -198,8 +281,11 @@ export class PartitionReader {
     return { records, nextOffset, bytes };
   }
 
-  /** Decodes the given batches, with one range GET covering them when the segment was not read whole. */
-  private async readBatches(segment: LoadedSegment, entries: BatchEntry[]) {
+  /**
+   * Decodes the given batches, with one range GET covering them when the segment was not read whole. Null when
+   * the segment was deleted meanwhile; the caller locates the offset again.
+   */
+  private async readBatches(segment: LoadedSegment, entries: BatchEntry[]): Promise<DecodedBatch[] | null> {
     const first = entries[0];
     const last = entries.at(-1);
     if (first === undefined || last === undefined) return [];
@@ -210,7 +296,7 @@ export class PartitionReader {
         offset: first.position,
         length: last.position + last.length - first.position,
       });
-      if (object === null) throw this.outOfRange(segment.header.baseOffset, 'removed by retention while reading');
+      if (object === null) return null;
       bytes = object.body;
       origin = first.position;
     }
@@ -222,6 +308,14 @@ export class PartitionReader {
         segment.header.baseOffset,
         segment.key,
       ),
+    );
+  }
+
+  private unavailable(offset: bigint): KlogError {
+    return new KlogError(
+      'STORE_UNAVAILABLE',
+      `Segments of ${this.ref.topic}/${this.ref.partition} kept vanishing while locating offset ${offset}; try again.`,
+      { context: { topic: this.ref.topic, partition: this.ref.partition, offset }, retriable: true },
     );
   }
 

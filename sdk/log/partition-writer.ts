@@ -16,8 +16,10 @@ import { type PartitionLogOptions, partitionLogDefaults } from '../config.js';
 import { KlogError } from '../errors.js';
 import type { Compression } from '../format/compression.js';
 import {
+  ControlType,
   type EncodedBatch,
   encodeBatch,
+  encodeControlBatch,
   encodeSegment,
   type LogRecord,
   type SegmentHeader,
@@ -25,12 +27,15 @@ import {
 import { backoffDelayMs, sleep } from '../retry.js';
 import { type PartitionRef, segmentKey } from '../store/keys.js';
 import type { ObjectStore } from '../store/object-store.js';
-import { readPartitionMeta } from './partition-meta.js';
+import { findIndexCovering, segmentAt } from './partition-index.js';
+import { type PartitionMeta, readPartitionMeta } from './partition-meta.js';
 import { scanProducer } from './producer-scan.js';
 import { findStored, ProducerTable, randomProducerId, type StoredBatchRef } from './producer-state.js';
 import { recordSizeProblem } from './record-size.js';
 import { readSegmentHead } from './segment-list.js';
+import { getWithRetries } from './store-reads.js';
 import { discoverTail } from './tail.js';
+import { batchFences, type ExclusiveWriter, findHighestEpoch, type MetFence, scanJump } from './writer-fence.js';
 
 export interface AppendRequest {
   records: readonly LogRecord[];
@@ -39,6 +44,8 @@ export interface AppendRequest {
   compression?: Compression;
   /** The topic's current `maxMessageBytes`; overrides the writer's option (topic config can change). */
   maxMessageBytes?: number;
+  /** The exclusive writer this batch goes through (a producer with a fencing id); absent for shared writers. */
+  writer?: ExclusiveWriter;
 }
 
 export interface AppendResult {
@@ -55,6 +62,8 @@ export interface PartitionWriterOptions extends Partial<PartitionLogOptions> {
   writerId?: bigint;
   /** Largest single record, from the topic's `maxMessageBytes`. */
   maxMessageBytes?: number;
+  /** The fencing id of an exclusive writer, named in its FENCED errors. */
+  fencingId?: string;
 }
 
 type Resolution = { kind: 'ours'; etag: string } | { kind: 'taken'; header: SegmentHeader } | { kind: 'absent' };
@@ -66,8 +75,13 @@ export class PartitionWriter {
   readonly ref: PartitionRef;
   private readonly store: ObjectStore;
   private readonly options: PartitionLogOptions;
-  private readonly writerEpoch: number;
+  private writerEpoch: number;
   private readonly writerId: bigint;
+  private readonly fencingId: string | undefined;
+  /** Set once this writer met a fence: every later append fails with it and writes nothing. */
+  private fenced: KlogError | null = null;
+  /** An exclusive writer has checked every batch below this offset for fences (null: none checked yet). */
+  private fenceCheckedTo: bigint | null = null;
   private readonly maxMessageBytes: number;
   private readonly producers = new ProducerTable();
   private readonly freshProducers = new Set<bigint>();
@@ -77,10 +91,11 @@ export class PartitionWriter {
   constructor(store: ObjectStore, ref: PartitionRef, options: PartitionWriterOptions = {}) {
     this.store = store;
     this.ref = ref;
-    const { writerEpoch, writerId, maxMessageBytes, ...logOptions } = options;
+    const { writerEpoch, writerId, maxMessageBytes, fencingId, ...logOptions } = options;
     this.options = { ...partitionLogDefaults, ...withoutUndefined(logOptions) };
     this.writerEpoch = writerEpoch ?? 0;
     this.writerId = writerId ?? randomProducerId();
+    this.fencingId = fencingId;
     this.maxMessageBytes = maxMessageBytes ?? Number.POSITIVE_INFINITY;
   }
 
@@ -105,22 +120,120 @@ export class PartitionWriter {
     return result;
   }
 
-  private async appendNow(request: AppendRequest): Promise<AppendResult> {
-    this.validate(request);
-    const batch = encodeBatch(request.records, {
-      producerId: request.producerId,
-      baseSequence: request.baseSequence,
-      writerEpoch: this.writerEpoch,
-      compression: request.compression ?? 'none',
-    });
-    if (batch.bytes.length > this.options.maxBatchBytes) {
-      throw new KlogError(
-        'RECORD_TOO_LARGE',
-        `A batch of ${batch.bytes.length} bytes exceeds maxBatchBytes (${this.options.maxBatchBytes}) on ` +
-          `${this.where()}. Send fewer records per batch or raise maxBatchBytes.`,
-        { context: this.context() },
-      );
+  /**
+   * Appends several batches as one segment: a broker's group commit (docs/broker-api.md), queued with appends.
+   * Each batch settles alone: one that fails validation or its sequence check is rejected without the others,
+   * and one stored before (a retry) is fulfilled with the stored offsets. Only one batch per producer id (other
+   * than 0) may be in one call, because a producer's batches are checked in order against what is stored.
+   */
+  appendMany(requests: readonly AppendRequest[]): Promise<PromiseSettledResult<AppendResult>[]> {
+    const result = this.queue.then(() => this.appendManyNow(requests));
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private async appendManyNow(requests: readonly AppendRequest[]): Promise<PromiseSettledResult<AppendResult>[]> {
+    const settled: (PromiseSettledResult<AppendResult> | undefined)[] = requests.map(() => undefined);
+    const batches: { index: number; batch: EncodedBatch }[] = [];
+    const producers = new Set<bigint>();
+    for (const [index, request] of requests.entries()) {
+      try {
+        if (this.fenced !== null) throw this.fenced;
+        const batch = this.encodeRequest(request);
+        if (batch.producerId !== 0n && producers.has(batch.producerId)) {
+          throw new KlogError(
+            'INVALID_ARGUMENT',
+            `Producer ${batch.producerId} has two batches in one group commit on ${this.where()}; send them one at a time.`,
+            { context: this.context() },
+          );
+        }
+        producers.add(batch.producerId);
+        const duplicate = this.tail === null ? null : await this.checkSequence(batch);
+        if (duplicate === null) batches.push({ index, batch });
+        else settled[index] = { status: 'fulfilled', value: duplicate };
+      } catch (error) {
+        settled[index] = { status: 'rejected', reason: error };
+      }
     }
+    const results = batches.map((): PromiseSettledResult<AppendResult> | undefined => undefined);
+    try {
+      await this.commitMany(
+        batches.map(({ batch }) => batch),
+        results,
+      );
+    } catch (error) {
+      // A failure of the segment itself (unknown outcome, deleted topic, fence) fails every batch still in it.
+      for (const [position, result] of results.entries())
+        results[position] = result ?? { status: 'rejected', reason: error };
+    }
+    for (const [position, { index }] of batches.entries()) settled[index] = results[position];
+    // Every request settled above: in the loop, or through its batch's result.
+    return settled as PromiseSettledResult<AppendResult>[];
+  }
+
+  /** The writer epoch this writer's batches carry: 0 for a shared writer, set by `takeOver` otherwise. */
+  get epoch(): number {
+    return this.writerEpoch;
+  }
+
+  /**
+   * Takes the partition over (brief §7): finds its highest writer epoch and writes a WRITER_EPOCH control segment
+   * with the next epoch at the tail, through the same conditional create and resolve routine as an append. A
+   * takeover that meets another one on the way (two instances starting at once) raises its epoch past it and
+   * tries the next offset: the last takeover wins and fences the earlier ones. Resolves with the new epoch;
+   * queued with appends.
+   */
+  takeOver(): Promise<number> {
+    const result = this.queue.then(() => this.takeOverNow());
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private async takeOverNow(): Promise<number> {
+    if (this.fenced !== null) throw this.fenced;
+    const found = await findHighestEpoch(this.store, this.ref, this.options.headerReadBytes);
+    // The jump to the tail skips headers this writer never read, as a rediscovery does.
+    this.producers.retainOnly(this.freshProducers);
+    let epoch = Math.max(found.writerEpoch, this.writerEpoch) + 1;
+    let tail = found.tail;
+    let absentRetries = 0;
+    let rediscoveries = 0;
+    for (;;) {
+      this.tail = tail;
+      const control = encodeControlBatch(
+        ControlType.WRITER_EPOCH,
+        { writerId: this.writerId.toString(), epoch },
+        { producerId: this.writerId, baseSequence: -1, writerEpoch: epoch, timestamp: Date.now() },
+      );
+      const key = segmentKey(this.ref, tail);
+      const outcome = await this.store.put(key, encodeSegment(tail, [control]), { ifNoneMatch: '*' });
+      const found: Resolution =
+        outcome.kind === 'done' ? { kind: 'ours', etag: outcome.etag } : await this.resolve(key, [control]);
+      if (found.kind === 'ours') {
+        if ((await this.confirm(tail, key, found.etag, [control])) !== null) {
+          this.writerEpoch = epoch;
+          this.fenceCheckedTo = this.tail;
+          return epoch;
+        }
+        if (++rediscoveries > MAX_REDISCOVERIES) throw this.staleTail(tail);
+        const again = await findHighestEpoch(this.store, this.ref, this.options.headerReadBytes);
+        epoch = Math.max(epoch, again.writerEpoch + 1);
+        tail = again.tail;
+        continue;
+      }
+      if (found.kind === 'taken') {
+        epoch = Math.max(epoch, ...found.header.batches.map((entry) => entry.writerEpoch + 1));
+        tail = found.header.endOffset;
+        continue;
+      }
+      if (++absentRetries > this.options.resolveAttempts) throw this.unknownOutcome(key);
+      await sleep(backoffDelayMs(absentRetries, this.backoff()));
+    }
+  }
+
+  private async appendNow(request: AppendRequest): Promise<AppendResult> {
+    if (this.fenced !== null) throw this.fenced;
+    const batch = this.encodeRequest(request);
     if (this.tail !== null) {
       const duplicate = await this.checkSequence(batch);
       if (duplicate !== null) return duplicate;
@@ -129,29 +242,66 @@ export class PartitionWriter {
   }
 
   private async commit(batch: EncodedBatch): Promise<AppendResult> {
+    const results: (PromiseSettledResult<AppendResult> | undefined)[] = [undefined];
+    await this.commitMany([batch], results);
+    const [result] = results;
+    if (result?.status === 'fulfilled') return result.value;
+    throw result?.reason;
+  }
+
+  /**
+   * Writes `batches` as one segment at the tail, settling each batch's entry of `results`. A batch found stored
+   * on the way (moving past another writer's segment, or after a rediscovery) settles as a duplicate and leaves
+   * the segment; one failing its sequence check settles as rejected. Failures of the segment itself throw.
+   */
+  private async commitMany(
+    batches: readonly EncodedBatch[],
+    results: (PromiseSettledResult<AppendResult> | undefined)[],
+  ): Promise<void> {
+    let pending = batches.map((batch, index) => ({ batch, index }));
+    const settleStored = async (check: (batch: EncodedBatch) => Promise<AppendResult | null> | AppendResult | null) => {
+      const unsettled: typeof pending = [];
+      for (const item of pending) {
+        try {
+          const duplicate = await check(item.batch);
+          if (duplicate === null) unsettled.push(item);
+          else results[item.index] = { status: 'fulfilled', value: duplicate };
+        } catch (error) {
+          if (error instanceof KlogError && error.code === 'FENCED') throw error;
+          results[item.index] = { status: 'rejected', reason: error };
+        }
+      }
+      pending = unsettled;
+    };
     let absentRetries = 0;
     let rediscoveries = 0;
-    for (;;) {
+    while (pending.length > 0) {
       let tail = this.tail;
       if (tail === null) {
         tail = await this.rediscover();
-        // The jump may have passed over this very batch, stored through another writer meanwhile.
-        const duplicate = await this.checkSequence(batch);
-        if (duplicate !== null) return duplicate;
+        // The jump may have passed over these very batches, stored through another writer meanwhile.
+        await settleStored((batch) => this.checkSequence(batch));
+        if (pending.length === 0) return;
       }
+      const segmentBatches = pending.map(({ batch }) => batch);
       const key = segmentKey(this.ref, tail);
-      const outcome = await this.store.put(key, encodeSegment(tail, [batch]), { ifNoneMatch: '*' });
+      const outcome = await this.store.put(key, encodeSegment(tail, segmentBatches), { ifNoneMatch: '*' });
       const found: Resolution =
-        outcome.kind === 'done' ? { kind: 'ours', etag: outcome.etag } : await this.resolve(key, batch);
+        outcome.kind === 'done' ? { kind: 'ours', etag: outcome.etag } : await this.resolve(key, segmentBatches);
       if (found.kind === 'ours') {
-        const acked = await this.confirm(tail, key, found.etag, batch);
-        if (acked !== null) return acked;
+        const acked = await this.confirm(tail, key, found.etag, segmentBatches);
+        if (acked !== null) {
+          for (const [position, { index }] of pending.entries()) {
+            results[index] = { status: 'fulfilled', value: acked[position] as AppendResult };
+          }
+          return;
+        }
         if (++rediscoveries > MAX_REDISCOVERIES) throw this.staleTail(tail);
         continue;
       }
       if (found.kind === 'taken') {
-        const duplicate = this.movePast(found.header, batch);
-        if (duplicate !== null) return duplicate;
+        const { header } = found;
+        await settleStored((batch) => this.movePast(header, batch));
         continue;
       }
       if (++absentRetries > this.options.resolveAttempts) throw this.unknownOutcome(key);
@@ -163,7 +313,7 @@ export class PartitionWriter {
    * The one resolve routine: after any outcome but success, read the key to learn what it holds. Reads are
    * retried; a key that cannot be read within the bound is an unknown outcome, never a failure.
    */
-  private async resolve(key: string, batch: EncodedBatch): Promise<Resolution> {
+  private async resolve(key: string, batches: readonly EncodedBatch[]): Promise<Resolution> {
     for (let attempt = 0; attempt < this.options.resolveAttempts; attempt++) {
       let head: Awaited<ReturnType<typeof readSegmentHead>>;
       try {
@@ -176,10 +326,11 @@ export class PartitionWriter {
         throw error;
       }
       if (head === null) return { kind: 'absent' };
-      const holdsThisBatch = head.header.batches.some(
-        (entry) => entry.producerId === batch.producerId && entry.baseSequence === batch.baseSequence,
-      );
-      return holdsThisBatch ? { kind: 'ours', etag: head.etag } : { kind: 'taken', header: head.header };
+      // Ours only if it holds exactly these batches: a retried batch that another writer stored together with
+      // other batches sits at another offset, which moving past the segment learns.
+      return holdsExactly(head.header, batches)
+        ? { kind: 'ours', etag: head.etag }
+        : { kind: 'taken', header: head.header };
     }
     throw this.unknownOutcome(key);
   }
@@ -188,7 +339,12 @@ export class PartitionWriter {
    * The check before acknowledging (brief §5). Returns null when the segment turned out to be an orphan
    * below the log start, after which the caller appends again at the rediscovered tail.
    */
-  private async confirm(tail: bigint, key: string, etag: string, batch: EncodedBatch): Promise<AppendResult | null> {
+  private async confirm(
+    tail: bigint,
+    key: string,
+    etag: string,
+    batches: readonly EncodedBatch[],
+  ): Promise<AppendResult[] | null> {
     const current = await readPartitionMeta(this.store, this.ref);
     const orphanReason =
       current === null
@@ -198,16 +354,29 @@ export class PartitionWriter {
           : tail < current.meta.logStartOffset
             ? 'below'
             : null;
+    if (orphanReason === null && current !== null && tail < current.meta.indexedEndOffset) {
+      // T was indexed (and maybe compacted) before this check: ours only if the index says so (docs/fencing.md §6).
+      if (!(await this.heldByIndex(current.meta, tail, key, batches))) {
+        await this.store.delete(key, { ifMatch: etag }).catch(() => undefined);
+        this.forgetTail();
+        return null;
+      }
+    }
     if (orphanReason === null) {
-      const stored = this.storedRef(batch, tail);
-      this.producers.observe(batch.producerId, stored);
-      this.tail = tail + BigInt(batch.recordCount);
-      return { baseOffset: stored.baseOffset, lastOffset: stored.lastOffset, duplicate: false };
+      let next = tail;
+      const acked = batches.map((batch) => {
+        const stored = this.storedRef(batch, next);
+        this.producers.observe(batch.producerId, stored);
+        next += BigInt(batch.recordCount);
+        return { baseOffset: stored.baseOffset, lastOffset: stored.lastOffset, duplicate: false };
+      });
+      this.tail = next;
+      return acked;
     }
     // Nothing below the log start or in a sealed partition is ever read, so deleting the orphan is tidiness,
     // not correctness; its outcome does not matter.
     await this.store.delete(key, { ifMatch: etag }).catch(() => undefined);
-    this.tail = null;
+    this.forgetTail();
     if (orphanReason === 'below') return null;
     if (orphanReason === 'sealed') {
       throw new KlogError(
@@ -221,22 +390,56 @@ export class PartitionWriter {
     });
   }
 
+  /**
+   * Whether the index entry covering `tail` holds these batches: the entry is this very `log/` key (a legit append
+   * indexed between its PUT and the meta check), or a `data/` segment whose directory at `tail` lists the same
+   * batches (producer id, base sequence, offset count and CRC; the CRC costs a 4-byte range GET per batch). False
+   * means the key was free only because compaction deleted the original after its grace period: an orphan, which
+   * no index references, so the caller may delete it.
+   */
+  private async heldByIndex(
+    meta: PartitionMeta,
+    tail: bigint,
+    key: string,
+    batches: readonly EncodedBatch[],
+  ): Promise<boolean> {
+    // The chain in meta.json, never a LIST: an index object a stalled run created outside the chain may list this
+    // very key as it found it, an orphan PUT into a freed key (see findIndexCovering).
+    const index = await findIndexCovering(this.store, meta, tail);
+    const entry = index === null ? undefined : segmentAt(index, tail);
+    // meta.json named an indexed end past T, so an index covers T; not finding it leaves the outcome unknown.
+    if (entry === undefined) throw this.unknownOutcome(key);
+    if (entry.key === key) return true;
+    const head = await readSegmentHead(this.store, entry.key, this.options.headerReadBytes);
+    if (head === null) throw this.unknownOutcome(key);
+    let relative = Number(tail - head.header.baseOffset);
+    for (const batch of batches) {
+      const stored = head.header.batches.find((candidate) => candidate.relativeOffset === relative);
+      if (
+        stored === undefined ||
+        stored.producerId !== batch.producerId ||
+        stored.baseSequence !== batch.baseSequence ||
+        stored.offsetCount !== batch.recordCount
+      ) {
+        return false;
+      }
+      const crc = await getWithRetries(this.store, entry.key, { offset: stored.position, length: 4 });
+      if (crc === null) throw this.unknownOutcome(key);
+      if (Buffer.from(crc.body).readUInt32BE(0) !== batch.crc) return false;
+      relative += batch.recordCount;
+    }
+    return true;
+  }
+
   /** Learns from a segment found at the tail: fences, producers' sequences; returns a duplicate's result. */
   private movePast(header: SegmentHeader, batch: EncodedBatch): AppendResult | null {
     for (const entry of header.batches) {
-      const fencedByEpoch = entry.writerEpoch > this.writerEpoch;
-      const fencedBySibling =
-        this.writerEpoch > 0 &&
-        entry.control &&
-        entry.writerEpoch === this.writerEpoch &&
-        entry.producerId !== this.writerId;
-      if (fencedByEpoch || fencedBySibling) {
-        throw new KlogError(
-          'FENCED',
-          `Writer epoch ${this.writerEpoch} on ${this.where()} was fenced by a writer with epoch ${entry.writerEpoch}; ` +
-            'another writer owns the partition now. Stop writing from this one.',
-          { context: { ...this.context(), offset: header.baseOffset + BigInt(entry.relativeOffset) } },
-        );
+      if (batchFences(entry, this.writerEpoch, this.writerId)) {
+        throw this.fence({
+          writerEpoch: entry.writerEpoch,
+          writerId: entry.producerId,
+          offset: header.baseOffset + BigInt(entry.relativeOffset),
+        });
       }
       const baseOffset = header.baseOffset + BigInt(entry.relativeOffset);
       this.producers.observe(entry.producerId, {
@@ -286,11 +489,77 @@ export class PartitionWriter {
   }
 
   private async rediscover(): Promise<bigint> {
-    const tail = await discoverTail(this.store, this.ref, this.options.headerReadBytes);
+    const tail =
+      this.writerEpoch > 0
+        ? await this.jumpChecked()
+        : await discoverTail(this.store, this.ref, this.options.headerReadBytes);
     // The jump may skip segments this writer never read, so what it knew of other producers may be stale.
     this.producers.retainOnly(this.freshProducers);
     this.tail = tail;
     return tail;
+  }
+
+  /**
+   * The jump of an exclusive writer whose tail is unknown: unlike a shared writer's, it reads every batch it
+   * jumps over (or the index `fence` for indexed offsets), so it cannot skip a takeover in the middle.
+   */
+  private async jumpChecked(): Promise<bigint> {
+    const writer = { writerEpoch: this.writerEpoch, writerId: this.writerId };
+    const scan = await scanJump(this.store, this.ref, this.fenceCheckedTo, writer, this.options.headerReadBytes);
+    if (scan.fence !== null) throw this.fence(scan.fence);
+    this.fenceCheckedTo = scan.tail;
+    return scan.tail;
+  }
+
+  /** Forgets the cached tail, remembering how far this writer had checked the log for fences. */
+  private forgetTail(): void {
+    if (this.tail !== null) this.fenceCheckedTo = this.tail;
+    this.tail = null;
+  }
+
+  /** Records that this writer was fenced, so that it writes nothing more, and returns the error. */
+  private fence(met: MetFence): KlogError {
+    const by =
+      this.fencingId === undefined
+        ? `a writer with epoch ${met.writerEpoch}`
+        : `another writer with fencing id "${this.fencingId}" (epoch ${met.writerEpoch})`;
+    const at = met.offset === null ? 'in the indexed part of the log' : `at offset ${met.offset}`;
+    this.fenced = new KlogError(
+      'FENCED',
+      `This writer (epoch ${this.writerEpoch}) was fenced on ${this.where()}: ${by} took the partition over ${at}. ` +
+        'It writes nothing more to this partition; stop it and let the new writer continue.',
+      {
+        context: {
+          ...this.context(),
+          ...(met.offset === null ? {} : { offset: met.offset }),
+          ...(this.fencingId === undefined ? {} : { fencingId: this.fencingId }),
+          writerEpoch: this.writerEpoch,
+          fencedByEpoch: met.writerEpoch,
+        },
+        retriable: false,
+      },
+    );
+    return this.fenced;
+  }
+
+  /** Validates a request and encodes its batch with this writer's epoch. */
+  private encodeRequest(request: AppendRequest): EncodedBatch {
+    this.validate(request);
+    const batch = encodeBatch(request.records, {
+      producerId: request.producerId,
+      baseSequence: request.baseSequence,
+      writerEpoch: this.writerEpoch,
+      compression: request.compression ?? 'none',
+    });
+    if (batch.bytes.length > this.options.maxBatchBytes) {
+      throw new KlogError(
+        'RECORD_TOO_LARGE',
+        `A batch of ${batch.bytes.length} bytes exceeds maxBatchBytes (${this.options.maxBatchBytes}) on ` +
+          `${this.where()}. Send fewer records per batch or raise maxBatchBytes.`,
+        { context: this.context() },
+      );
+    }
+    return batch;
   }
 
   private validate(request: AppendRequest): void {
@@ -348,6 +617,24 @@ export class PartitionWriter {
       { context: { ...this.context(), key } },
     );
   }
+}
+
+/** Whether a segment holds exactly these batches, in this order (the same producer, sequence, size and records). */
+function holdsExactly(header: SegmentHeader, batches: readonly EncodedBatch[]): boolean {
+  return (
+    header.batches.length === batches.length &&
+    header.batches.every((entry, index) => {
+      const batch = batches[index];
+      return (
+        batch !== undefined &&
+        entry.producerId === batch.producerId &&
+        entry.baseSequence === batch.baseSequence &&
+        entry.offsetCount === batch.recordCount &&
+        entry.length === batch.bytes.length &&
+        entry.maxTimestamp === batch.maxTimestamp
+      );
+    })
+  );
 }
 
 function withoutUndefined<T extends object>(options: T): Partial<T> {

@@ -1,7 +1,9 @@
 /**
  * Cold-start tail discovery (design brief §5): the tail is the larger of the log start and the end of the
- * last segment. `meta.json` gives the log start (and, once index objects exist, the newest index to LIST
- * after); a LIST finds the last segment and one range GET of its header gives its end.
+ * last segment. `meta.json` gives the log start and `indexedEndOffset`, the end of the newest index object;
+ * the newest segment is never indexed, so a LIST of `log/` after that offset finds it and one range GET of its
+ * header gives its end. With index objects, that LIST returns only the unindexed segments (one request),
+ * however many segments the partition holds.
  */
 import { KlogError } from '../errors.js';
 import type { PartitionRef } from '../store/keys.js';
@@ -32,27 +34,34 @@ export async function requireMeta(store: ObjectStore, ref: PartitionRef): Promis
   return current.meta;
 }
 
-/** The next offset to be written. Costs one GET (meta), one LIST per 1,000 segments and one range GET. */
+/**
+ * The next offset to be written. Costs one GET (meta), one LIST per 1,000 unindexed segments and one range GET.
+ */
 export async function discoverTail(store: ObjectStore, ref: PartitionRef, headerReadBytes?: number): Promise<bigint> {
   const meta = await requireWritableMeta(store, ref);
-  return endOfLog(store, ref, meta.logStartOffset, headerReadBytes);
+  return endOfLog(store, ref, meta.logStartOffset, headerReadBytes, meta.indexedEndOffset);
 }
 
-/** The end of the log at or after `logStartOffset`, whatever the sealed flag says (readers use this too). */
+/**
+ * The end of the log at or after `logStartOffset`, whatever the sealed flag says (readers use this too).
+ * `indexedEndOffset` (from the same meta) bounds the LIST to the segments after the indexed range.
+ */
 export async function endOfLog(
   store: ObjectStore,
   ref: PartitionRef,
   logStartOffset: bigint,
   headerReadBytes?: number,
+  indexedEndOffset = 0n,
 ): Promise<bigint> {
+  const from = indexedEndOffset > logStartOffset ? indexedEndOffset : logStartOffset;
   // The newest segment is never deleted, but a LIST can race with retention moving past older ones:
   // when the last listed segment is gone, list again.
   for (let attempt = 0; attempt < 4; attempt++) {
-    const segments = await listSegments(store, ref, logStartOffset);
+    const segments = await listSegments(store, ref, from);
     const last = segments.at(-1);
-    if (last === undefined) return logStartOffset;
+    if (last === undefined) return from;
     const head = await readSegmentHead(store, last.key, headerReadBytes);
-    if (head !== null) return head.header.endOffset > logStartOffset ? head.header.endOffset : logStartOffset;
+    if (head !== null) return head.header.endOffset > from ? head.header.endOffset : from;
   }
   throw new KlogError('STORE_UNAVAILABLE', `Could not find the end of ${ref.topic}/${ref.partition}; try again.`, {
     context: { topic: ref.topic, partition: ref.partition },

@@ -11,7 +11,12 @@ export type PartitionMaintenanceOutcome =
   /** The lease expired on this run's clock or was taken over before the run finished; it stopped early. */
   | 'lease-lost'
   /** The topic was deleted (its partitions are sealed): retention does not apply. */
-  | 'sealed';
+  | 'sealed'
+  /**
+   * A deleted topic's partition (or one of an older id of a topic created again) was purged: `deletedSegments`
+   * counts every object deleted (segments, index and data objects, the lease); its `meta.json` stays.
+   */
+  | 'purged';
 
 export interface PartitionMaintenance {
   topic: string;
@@ -27,6 +32,15 @@ export interface PartitionMaintenance {
    */
   deletedSegments: number;
   deletedBytes: number;
+  /** What indexing and compaction did (sdk/maintenance/partition-indexing.ts); absent when they had nothing to do. */
+  indexing?: {
+    indexesWritten: number;
+    dataSegmentsWritten: number;
+    deletedOriginals: number;
+    /** `data/` segments of a lost race, referenced by no index of the chain, deleted after the grace period. */
+    deletedUnreferenced: number;
+    indexedEndOffset: string;
+  };
 }
 
 /** The same report with offsets as strings, as the public API (Admin, CLI `--json`) gives offsets. */

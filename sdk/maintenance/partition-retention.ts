@@ -6,11 +6,13 @@
  * acknowledged batch, so deleting it cannot remove anything a reader or a newer run depends on.
  */
 import { KlogError } from '../errors.js';
+import { type LiveSegment, liveSegments } from '../log/partition-index.js';
 import { readPartitionMeta, updatePartitionMeta } from '../log/partition-meta.js';
 import { listSegments, readSegmentHead, type SegmentRef } from '../log/segment-list.js';
 import type { TopicConfig } from '../log/topics.js';
 import type { PartitionRef } from '../store/keys.js';
 import type { ObjectStore } from '../store/object-store.js';
+import { deleteIndexedBelow, indexedLeftovers } from './indexed-retention.js';
 import { leaseExpired, releaseLease, stillHeld, takeLease } from './lease.js';
 import type { PartitionMaintenance } from './maintenance-result.js';
 import { planRetention } from './retention-plan.js';
@@ -54,14 +56,21 @@ export async function retainPartition(
   // One LIST from offset 0 finds both the live segments and any left below the log start by an earlier run
   // that stopped between moving the log start and deleting, or by a stalled writer's orphan.
   const all = await listSegments(store, ref);
-  const live = all.filter((segment) => segment.baseOffset >= logStart);
+  // Below the indexed end, the index objects name the segments (compaction may have merged and deleted `log/` ones).
+  const live: LiveSegment[] =
+    current.meta.indexedEndOffset > logStart
+      ? await liveSegments(store, ref, current.meta)
+      : all.filter((segment) => segment.baseOffset >= logStart);
   const plan = await planRetention(live, config, options.now(), async (segment) => {
+    const indexed = live.find((candidate) => candidate.key === segment.key)?.maxTimestamp;
+    if (indexed !== undefined) return indexed;
     const head = await readSegmentHead(store, segment.key, options.headerReadBytes);
     if (head === null) return null;
     return Math.max(...head.header.batches.map((batch) => batch.maxTimestamp));
   });
   const leftovers = all.filter((segment) => segment.baseOffset < logStart);
-  if (plan.logStartOffset === null && leftovers.length === 0) return result;
+  const indexedLeft = await indexedLeftovers(store, ref, current.meta);
+  if (plan.logStartOffset === null && leftovers.length === 0 && !indexedLeft) return result;
 
   const lease = await takeLease(store, ref, options.holder, options.now(), options.leaseMs);
   if (lease === null) return { ...result, outcome: 'lease-busy' };
@@ -84,6 +93,7 @@ export async function retainPartition(
       return { ...result, outcome: 'lease-lost' };
     }
     await deleteBelow(store, all, logStartAfter, result);
+    await deleteIndexedBelow(store, ref, logStartAfter, result);
     return { ...result, outcome: 'done' };
   } finally {
     await releaseLease(store, lease);

@@ -12,6 +12,7 @@ import { type RetryConfig, retrying } from '../client/retrier.js';
 import { isKlogError } from '../errors.js';
 import type { AppendResult } from '../log/partition-writer.js';
 import { randomProducerId } from '../log/producer-state.js';
+import type { ExclusiveWriter } from '../log/writer-fence.js';
 import type { PartitionRef } from '../store/keys.js';
 import type { PendingBatch } from './pending-batch.js';
 
@@ -31,17 +32,28 @@ export class PartitionSender {
   private readonly retry: RetryConfig;
   private readonly logger: Logger;
   private readonly hooks: PartitionSenderHooks;
+  /** A producer with a fencing id takes the partition over before its first append (brief §7). */
+  private readonly exclusive: ExclusiveWriter | undefined;
+  private tookOver = false;
   private currentProducerId = randomProducerId();
   private nextSequence = 0;
   private registered = false;
   private busy = false;
 
-  constructor(ref: PartitionRef, backend: Backend, retry: RetryConfig, logger: Logger, hooks: PartitionSenderHooks) {
+  constructor(
+    ref: PartitionRef,
+    backend: Backend,
+    retry: RetryConfig,
+    logger: Logger,
+    hooks: PartitionSenderHooks,
+    exclusive?: ExclusiveWriter,
+  ) {
     this.ref = ref;
     this.backend = backend;
     this.retry = retry;
     this.logger = logger;
     this.hooks = hooks;
+    this.exclusive = exclusive;
   }
 
   /** The producer id the next batch is written under. */
@@ -84,11 +96,27 @@ export class PartitionSender {
     }
     const producerId = this.currentProducerId;
     const baseSequence = this.nextSequence;
+    const writer = this.exclusive;
+    if (writer !== undefined && !this.tookOver) {
+      const epoch = await retrying(
+        () => this.backend.takeOver(this.ref, writer),
+        this.retry,
+        this.logger,
+        `take over ${this.ref.topic}/${this.ref.partition}`,
+      );
+      this.tookOver = true;
+      this.logger.info('Took the partition over as its exclusive writer', {
+        topic: this.ref.topic,
+        partition: this.ref.partition,
+        fencingId: writer.fencingId,
+        writerEpoch: epoch,
+      });
+    }
     if (!this.registered) {
-      this.backend.registerProducer(this.ref, producerId);
+      this.backend.registerProducer(this.ref, producerId, writer);
       this.registered = true;
     }
-    const request = { records: batch.records, producerId, baseSequence, compression: batch.compression };
+    const request = { records: batch.records, producerId, baseSequence, compression: batch.compression, writer };
     try {
       const result = await retrying(
         () => this.backend.append(this.ref, request),

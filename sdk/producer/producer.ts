@@ -21,8 +21,11 @@ import { type ErrorCode, isKlogError, KlogError } from '../errors.js';
 import { type Compression, isCompression } from '../format/compression.js';
 import type { LogRecord } from '../format/segment.js';
 import type { AppendResult } from '../log/partition-writer.js';
+import { randomProducerId } from '../log/producer-state.js';
 import { recordPayloadBytes } from '../log/record-size.js';
 import type { TopicDescription } from '../log/topics.js';
+import type { ExclusiveWriter } from '../log/writer-fence.js';
+import { validateName } from '../names.js';
 import { explicitPartition, type Message, toLogRecord } from './message.js';
 import { PartitionSender } from './partition-sender.js';
 import { type ICustomPartitioner, Partitioner, STICKY } from './partitioner.js';
@@ -52,6 +55,13 @@ export interface ProducerConfig {
   createPartitioner?: ICustomPartitioner;
   /** Overrides the client's retry policy for this producer's writes. */
   retry?: Partial<RetryConfig>;
+  /**
+   * Makes this producer the exclusive writer of every partition it writes to (brief §7, docs/fencing.md §3): before
+   * its first append to a partition it takes the partition over, and an earlier producer with the same fencing id
+   * then fails with FENCED and writes nothing more there. Named like a topic (Kafka's transactional.id plays
+   * this part). Absent: a shared writer, as many producers as you like on one partition.
+   */
+  fencingId?: string;
 }
 
 export interface TopicMessages {
@@ -109,6 +119,8 @@ export class Producer {
   private readonly metadata: TopicMetadata;
   private readonly partitioner: Partitioner;
   private readonly accumulator: RecordAccumulator;
+  /** Set for a producer with a fencing id: its writer id is random per producer instance. */
+  private readonly exclusive: ExclusiveWriter | undefined;
   private readonly topics = new Map<string, TopicState>();
   /** The chain of sends being accepted; it never rejects (each send's failure goes to that send). */
   private intake: Promise<void> = Promise.resolve();
@@ -130,6 +142,10 @@ export class Producer {
     requireNumber('batchMaxBytes', batchMaxBytes, 1, partitionLogDefaults.maxBatchBytes);
     requireNumber('bufferMaxBytes', this.bufferMaxBytes, 1);
     requireNumber('metadataMaxAgeMs', metadataMaxAgeMs, 0);
+    this.exclusive =
+      config.fencingId === undefined
+        ? undefined
+        : { writerId: randomProducerId(), fencingId: validateName('fencing id', config.fencingId) };
     this.metadata = new TopicMetadata(context.backend, this.logger, {
       maxAgeMs: metadataMaxAgeMs,
       allowAutoTopicCreation: config.allowAutoTopicCreation ?? producerDefaults.allowAutoTopicCreation,
@@ -307,10 +323,14 @@ export class Producer {
 
   private openPartition(topic: TopicState, partition: number): PartitionBuffer {
     const ref = { topic: topic.description.name, topicId: topic.description.topicId, partition };
-    const sender = new PartitionSender(ref, this.context.backend, this.retry, this.logger, {
-      next: () => this.accumulator.drain(buffer),
-      settled: this.settled,
-    });
+    const sender = new PartitionSender(
+      ref,
+      this.context.backend,
+      this.retry,
+      this.logger,
+      { next: () => this.accumulator.drain(buffer), settled: this.settled },
+      this.exclusive,
+    );
     const buffer = this.accumulator.addBuffer(ref, sender.kick);
     topic.buffers[partition] = buffer;
     return buffer;

@@ -7,7 +7,9 @@
  *   topics/<topic>/<id>/<p>/meta.json                partition meta: log start, sealed flag, newest index
  *   topics/<topic>/<id>/<p>/lease.json               maintenance lease: holder, epoch, expiry
  *   topics/<topic>/<id>/<p>/log/<20-digit base>.seg  one committed segment
- *   topics/<topic>/<id>/<p>/index/<20-digit base>.idx
+ *   topics/<topic>/<id>/<p>/index/<20-digit base>.idx index object: summary of a sealed range of segments
+ *   topics/<topic>/<id>/<p>/data/<20-digit base>-<20-digit end>.seg
+ *                                                    compacted segment: consecutive small segments merged
  *   groups/<group>/state.json                        consumer-group state: generation, members, assignment
  *   groups/<group>/members/<instance id>.json        one heartbeat object per member instance
  *   groups/<group>/offsets/<topic id>/<p>.json       committed offset of one partition (keyed by topic id)
@@ -92,8 +94,53 @@ export function parseSegmentKey(ref: PartitionRef, key: string): bigint | null {
   return BigInt(digits);
 }
 
+const INDEX_SUFFIX = '.idx';
+
+export function indexesPrefix(ref: PartitionRef): string {
+  return `${partitionPrefix(ref)}index/`;
+}
+
 export function indexKey(ref: PartitionRef, baseOffset: bigint): string {
-  return `${partitionPrefix(ref)}index/${padOffset(baseOffset)}.idx`;
+  return `${indexesPrefix(ref)}${padOffset(baseOffset)}${INDEX_SUFFIX}`;
+}
+
+/** The base offset named by an index key, or null if the key is not an index key of this partition. */
+export function parseIndexKey(ref: PartitionRef, key: string): bigint | null {
+  const prefix = indexesPrefix(ref);
+  if (!key.startsWith(prefix) || !key.endsWith(INDEX_SUFFIX)) return null;
+  return parsePaddedOffset(key.slice(prefix.length, key.length - INDEX_SUFFIX.length));
+}
+
+/** Compacted segments (sdk/maintenance/partition-compaction.ts) live beside `log/`, never inside it. */
+export function dataSegmentsPrefix(ref: PartitionRef): string {
+  return `${partitionPrefix(ref)}data/`;
+}
+
+/** A compacted segment holding offsets [baseOffset, endOffset). */
+export function dataSegmentKey(ref: PartitionRef, baseOffset: bigint, endOffset: bigint): string {
+  if (endOffset <= baseOffset) {
+    throw new KlogError('INVALID_ARGUMENT', `A data segment needs end ${endOffset} after base ${baseOffset}.`, {
+      context: { offset: baseOffset },
+    });
+  }
+  return `${dataSegmentsPrefix(ref)}${padOffset(baseOffset)}-${padOffset(endOffset)}${SEGMENT_SUFFIX}`;
+}
+
+/** The offset range named by a data segment key, or null if the key is not a data segment key of this partition. */
+export function parseDataSegmentKey(ref: PartitionRef, key: string): { baseOffset: bigint; endOffset: bigint } | null {
+  const prefix = dataSegmentsPrefix(ref);
+  if (!key.startsWith(prefix) || !key.endsWith(SEGMENT_SUFFIX)) return null;
+  const [base, end, ...rest] = key.slice(prefix.length, key.length - SEGMENT_SUFFIX.length).split('-');
+  if (base === undefined || end === undefined || rest.length > 0) return null;
+  const baseOffset = parsePaddedOffset(base);
+  const endOffset = parsePaddedOffset(end);
+  if (baseOffset === null || endOffset === null || endOffset <= baseOffset) return null;
+  return { baseOffset, endOffset };
+}
+
+function parsePaddedOffset(digits: string): bigint | null {
+  if (digits.length !== OFFSET_DIGITS || !/^[0-9]+$/.test(digits)) return null;
+  return BigInt(digits);
 }
 
 export const GROUPS_PREFIX = 'groups/';

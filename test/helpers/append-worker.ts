@@ -22,6 +22,8 @@ export interface AppendWorkerConfig {
   padTo?: number;
   /** Stop this process with SIGSTOP right after the segment PUT of this batch succeeds, before its meta check. */
   pauseAfterPutOfBatch?: number;
+  /** Stop this process with SIGSTOP right before the first segment PUT of this batch, at the writer's cached tail. */
+  pauseBeforePutOfBatch?: number;
 }
 
 function report(event: Record<string, unknown>): void {
@@ -29,12 +31,23 @@ function report(event: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify(event)}\n`);
 }
 
-/** Stops the whole process between a successful segment PUT and the writer's check before acknowledging. */
-function pausingAfterPut(store: ObjectStore, shouldPause: () => boolean): ObjectStore {
+/**
+ * Stops the whole process between a successful segment PUT and the writer's check before acknowledging, or
+ * (`shouldPauseBefore`) just before a segment PUT.
+ */
+function pausingAfterPut(
+  store: ObjectStore,
+  shouldPause: () => boolean,
+  shouldPauseBefore: () => boolean = () => false,
+): ObjectStore {
   return new Proxy(store, {
     get(target, property, receiver) {
       if (property !== 'put') return Reflect.get(target, property, receiver);
       return async (key: string, body: Uint8Array, condition: WriteCondition) => {
+        if (key.endsWith('.seg') && shouldPauseBefore()) {
+          report({ type: 'paused', key });
+          process.kill(process.pid, 'SIGSTOP');
+        }
         const outcome = await target.put(key, body, condition);
         if (key.endsWith('.seg') && outcome.kind === 'done' && shouldPause()) {
           report({ type: 'paused', key });
@@ -49,12 +62,17 @@ function pausingAfterPut(store: ObjectStore, shouldPause: () => boolean): Object
 async function main(config: AppendWorkerConfig): Promise<void> {
   let batch = 0;
   let paused = false;
-  const store = pausingAfterPut(openObjectStore(config.url), () => {
-    // Pause once: the same batch's retry after rediscovering the tail must run through.
-    if (paused || batch !== config.pauseAfterPutOfBatch) return false;
+  // Pause once: the same batch's retry after rediscovering the tail must run through.
+  const pauseOnce = (atBatch: number | undefined) => () => {
+    if (paused || batch !== atBatch) return false;
     paused = true;
     return true;
-  });
+  };
+  const store = pausingAfterPut(
+    openObjectStore(config.url),
+    pauseOnce(config.pauseAfterPutOfBatch),
+    pauseOnce(config.pauseBeforePutOfBatch),
+  );
   const writer = new PartitionWriter(store, config.ref);
   const producerId = randomProducerId();
   writer.registerProducer(producerId);

@@ -80,7 +80,7 @@ async function processState(pid: number): Promise<string> {
 }
 
 /** The process reports "paused" just before it stops itself: wait (bounded) until the kernel shows it stopped. */
-async function stoppedState(pid: number): Promise<string> {
+export async function stoppedState(pid: number): Promise<string> {
   let state = await processState(pid);
   for (let attempt = 0; attempt < 100 && state !== 'T'; attempt++) {
     await new Promise((resolve) => setTimeout(resolve, 20));

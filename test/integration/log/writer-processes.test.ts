@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
+import { frozenBeforePutScenario } from '../../helpers/frozen-writer-scenarios.js';
 import { testS3Target } from '../../helpers/s3-test-store.js';
 import {
   concurrentWritersScenario,
@@ -34,5 +35,13 @@ describe('writers in several OS processes on MinIO', () => {
 
   it('acknowledges nothing into a topic deleted while a writer was stopped', async () => {
     await frozenWriterScenario(target, 'topic-deletion');
+  });
+
+  it('acknowledges nothing at a key freed by the expiry of an idle partition while a writer was stopped', async () => {
+    await frozenBeforePutScenario(target, 'idle-expiry');
+  });
+
+  it('acknowledges nothing at a key freed by compaction while a writer was stopped before its PUT', async () => {
+    await frozenBeforePutScenario(target, 'compaction');
   });
 });

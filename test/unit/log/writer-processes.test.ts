@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { FileObjectStore } from '../../../sdk/store/file-object-store.js';
+import { frozenBeforePutScenario } from '../../helpers/frozen-writer-scenarios.js';
 import {
   concurrentWritersScenario,
   frozenWriterScenario,
@@ -40,5 +41,13 @@ describe('writers in several OS processes on the filesystem store', () => {
 
   it('acknowledges nothing into a topic deleted while a writer was stopped', async () => {
     await frozenWriterScenario(target, 'topic-deletion');
+  });
+
+  it('acknowledges nothing at a key freed by the expiry of an idle partition while a writer was stopped', async () => {
+    await frozenBeforePutScenario(target, 'idle-expiry');
+  });
+
+  it('acknowledges nothing at a key freed by compaction while a writer was stopped before its PUT', async () => {
+    await frozenBeforePutScenario(target, 'compaction');
   });
 });

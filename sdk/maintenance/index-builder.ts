@@ -1,0 +1,92 @@
+/**
+ * Builds the content of an index object (sdk/format/partition-index.ts) from the previous index and the headers
+ * of the segments it covers. Pure: no store access. The producer table and the fence are cumulative, so the
+ * newest index alone answers "what did producer P store last" and "which writer epoch holds the partition" for
+ * everything up to its end.
+ */
+import type {
+  IndexedBatch,
+  IndexedProducer,
+  IndexedSegment,
+  IndexFence,
+  PartitionIndex,
+} from '../format/partition-index.js';
+import type { SegmentHeader } from '../format/segment.js';
+
+/** As the writer's producer table (sdk/log/producer-state.ts): a retry older than this many batches is rejected. */
+const RECENT_BATCHES = 8;
+
+export interface IndexContent {
+  baseOffset: bigint;
+  /**
+   * The newest index before this one, whose producer table and fence carry on; its key is null when it does not
+   * end at `baseOffset` (retention moved the log start past it), so this index starts a new chain.
+   */
+  previous: { key: string | null; index: PartitionIndex } | null;
+  createdAt: number;
+  /** The entries, in offset order, with the header of every segment the entry's object holds (one, or the merged ones). */
+  segments: { entry: IndexedSegment; headers: readonly SegmentHeader[] }[];
+  producerIdExpirationMs: number;
+}
+
+export function buildIndex(content: IndexContent): PartitionIndex {
+  const producers = new Map<bigint, IndexedProducer>();
+  for (const producer of content.previous?.index.producers ?? []) {
+    producers.set(producer.producerId, { ...producer, batches: [...producer.batches] });
+  }
+  let fence: IndexFence = content.previous?.index.fence ?? { writerEpoch: 0, writerId: null };
+  for (const { headers } of content.segments) {
+    for (const header of headers) {
+      for (const entry of header.batches) {
+        fence = raisedFence(fence, entry.writerEpoch, entry.control, entry.producerId);
+        if (entry.control || entry.producerId === 0n || entry.baseSequence < 0) continue;
+        const baseOffset = header.baseOffset + BigInt(entry.relativeOffset);
+        const batch: IndexedBatch = {
+          baseSequence: entry.baseSequence,
+          lastSequence: entry.baseSequence + entry.offsetCount - 1,
+          baseOffset,
+          lastOffset: baseOffset + BigInt(entry.offsetCount) - 1n,
+        };
+        const known = producers.get(entry.producerId);
+        const producer = known ?? { producerId: entry.producerId, lastTimestamp: entry.maxTimestamp, batches: [] };
+        producer.batches.push(batch);
+        if (producer.batches.length > RECENT_BATCHES) producer.batches.shift();
+        producer.lastTimestamp = Math.max(producer.lastTimestamp, entry.maxTimestamp);
+        producers.set(entry.producerId, producer);
+      }
+    }
+  }
+  const oldest = content.createdAt - content.producerIdExpirationMs;
+  const kept = [...producers.values()]
+    .filter((producer) => producer.lastTimestamp >= oldest)
+    .sort((a, b) => (a.producerId < b.producerId ? -1 : a.producerId > b.producerId ? 1 : 0));
+  const entries = content.segments.map((segment) => segment.entry);
+  return {
+    baseOffset: content.baseOffset,
+    endOffset: entries.at(-1)?.endOffset ?? content.baseOffset,
+    previous: content.previous?.key ?? null,
+    createdAt: content.createdAt,
+    segments: entries,
+    producers: kept,
+    fence,
+  };
+}
+
+/**
+ * The fence after a batch: a higher epoch raises it (naming the writer when the batch is its WRITER_EPOCH control
+ * batch); a control batch of the same epoch names the writer if none is named yet.
+ */
+function raisedFence(fence: IndexFence, epoch: number, control: boolean, producerId: bigint): IndexFence {
+  if (epoch > fence.writerEpoch) return { writerEpoch: epoch, writerId: control ? producerId : null };
+  if (epoch === fence.writerEpoch && epoch > 0 && control && fence.writerId === null) {
+    return { writerEpoch: epoch, writerId: producerId };
+  }
+  return fence;
+}
+
+/** The largest batch timestamp of the given headers (0 for none). */
+export function maxTimestampOf(headers: readonly SegmentHeader[]): number {
+  let max = 0;
+  for (const header of headers) for (const entry of header.batches) max = Math.max(max, entry.maxTimestamp);
+  return max;
+}

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import {
+  decodePartitionIndex,
+  encodePartitionIndex,
+  type PartitionIndex,
+} from '../../../sdk/format/partition-index.js';
+
+const fixture: PartitionIndex = {
+  baseOffset: 100n,
+  endOffset: 130n,
+  previous: 'topics/t/id/0/index/00000000000000000000.idx',
+  createdAt: 1_800_000_000_000,
+  segments: [
+    {
+      baseOffset: 100n,
+      endOffset: 120n,
+      key: 'topics/t/id/0/data/00000000000000000100-00000000000000000120.seg',
+      size: 4096,
+      maxTimestamp: 1_799_999_999_000,
+    },
+    {
+      baseOffset: 120n,
+      endOffset: 130n,
+      key: 'topics/t/id/0/log/00000000000000000120.seg',
+      size: 64 * 1024 * 1024,
+      maxTimestamp: 1_799_999_999_500,
+    },
+  ],
+  producers: [
+    {
+      producerId: 18_446_744_073_709_551_615n,
+      lastTimestamp: 1_799_999_999_500,
+      batches: [{ baseSequence: 7, lastSequence: 9, baseOffset: 127n, lastOffset: 129n }],
+    },
+  ],
+  fence: { writerEpoch: 3, writerId: 42n },
+};
+
+describe('index object format', () => {
+  it('encodes every field as the golden JSON (apart from the nonce)', () => {
+    const text = Buffer.from(encodePartitionIndex(fixture))
+      .toString('utf8')
+      .replace(/"nonce":"[0-9a-f]{16}"/, '"nonce":"N"');
+    expect(text).toBe(
+      '{"kind":"partition-index","formatVersion":"1.0","nonce":"N","baseOffset":"100","endOffset":"130",' +
+        '"previous":"topics/t/id/0/index/00000000000000000000.idx","createdAt":1800000000000,"segments":[' +
+        '{"baseOffset":"100","endOffset":"120","key":"topics/t/id/0/data/00000000000000000100-00000000000000000120.seg","size":4096,"maxTimestamp":1799999999000},' +
+        '{"baseOffset":"120","endOffset":"130","key":"topics/t/id/0/log/00000000000000000120.seg","size":67108864,"maxTimestamp":1799999999500}],' +
+        '"producers":[{"producerId":"18446744073709551615","lastTimestamp":1799999999500,"batches":[' +
+        '{"baseSequence":7,"lastSequence":9,"baseOffset":"127","lastOffset":"129"}]}],' +
+        '"fence":{"writerEpoch":3,"writerId":"42"}}\n',
+    );
+  });
+
+  it('decodes what it encodes', () => {
+    expect(decodePartitionIndex(encodePartitionIndex(fixture), 'k')).toEqual(fixture);
+  });
+
+  it('rejects segments that do not tile the range, naming the key', () => {
+    const broken = { ...fixture, endOffset: 131n };
+    expect(() => decodePartitionIndex(encodePartitionIndex(broken), 'the-key')).toThrow(/the-key is corrupt/);
+  });
+});
