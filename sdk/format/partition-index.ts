@@ -4,6 +4,8 @@
  * [baseOffset, endOffset) and starts where the previous one ended, and `meta.json` names the newest one and its
  * end (`indexedEndOffset`). Readers, writers and maintenance use them so that tail discovery, seeks by offset or
  * time and producer scans cost a bounded number of requests instead of a LIST and a header read per segment.
+ * Each index also lists the whole chain up to itself (`chain`), so a reader finds the index covering any offset
+ * with two GETs after `meta.json` (the newest index, then the covering one) however long the chain is.
  *
  * JSON through json-object.ts (kind `partition-index`, with the envelope's formatVersion and nonce). Offsets and
  * producer ids are decimal strings (they are 64-bit); times are milliseconds since the epoch. Fields:
@@ -29,6 +31,12 @@
  *                 `writerId`, the producer id of the WRITER_EPOCH control batch that raised it to that epoch
  *                 (null when no control batch did, e.g. epoch 0). An exclusive writer whose tail jumps across
  *                 indexed segments checks this instead of reading them (brief §7)
+ *   chain         CUMULATIVE directory of the chain, oldest first and ending with this index itself: per index
+ *                 baseOffset, endOffset, key and maxTimestamp (the largest of its segments'). Contiguous; entries
+ *                 wholly below the log start when the index was built are left out, so its length is bounded by
+ *                 what retention keeps. Readers pick the covering index from it instead of walking `previous`,
+ *                 and never from a LIST of `index/` (docs/fencing.md §6). Absent in index objects written before
+ *                 it existed: decoded as null, and readers walk `previous` instead
  */
 import { KlogError } from '../errors.js';
 import { decodeJsonObject, encodeJsonObject } from './json-object.js';
@@ -62,6 +70,15 @@ export interface IndexFence {
   writerId: bigint | null;
 }
 
+/** One index object of a chain, as the chain directory of a later index lists it. */
+export interface ChainEntry {
+  baseOffset: bigint;
+  endOffset: bigint;
+  key: string;
+  /** The largest maxTimestamp of its segments: seeks by time skip whole index objects with it. */
+  maxTimestamp: number;
+}
+
 export interface PartitionIndex {
   baseOffset: bigint;
   endOffset: bigint;
@@ -70,6 +87,8 @@ export interface PartitionIndex {
   segments: IndexedSegment[];
   producers: IndexedProducer[];
   fence: IndexFence;
+  /** The chain up to and including this index, oldest first; null in an index written before the directory. */
+  chain: ChainEntry[] | null;
 }
 
 interface StoredSegment {
@@ -93,6 +112,13 @@ interface StoredProducer {
   batches: StoredBatch[];
 }
 
+interface StoredChainEntry {
+  baseOffset: string;
+  endOffset: string;
+  key: string;
+  maxTimestamp: number;
+}
+
 interface StoredIndex {
   baseOffset: string;
   endOffset: string;
@@ -101,6 +127,7 @@ interface StoredIndex {
   segments: StoredSegment[];
   producers: StoredProducer[];
   fence: { writerEpoch: number; writerId: string | null };
+  chain?: StoredChainEntry[];
 }
 
 export function encodePartitionIndex(index: PartitionIndex): Uint8Array {
@@ -130,7 +157,24 @@ export function encodePartitionIndex(index: PartitionIndex): Uint8Array {
       writerEpoch: index.fence.writerEpoch,
       writerId: index.fence.writerId === null ? null : index.fence.writerId.toString(),
     },
+    ...(index.chain === null
+      ? {}
+      : {
+          chain: index.chain.map((entry) => ({
+            baseOffset: entry.baseOffset.toString(),
+            endOffset: entry.endOffset.toString(),
+            key: entry.key,
+            maxTimestamp: entry.maxTimestamp,
+          })),
+        }),
   });
+}
+
+/** The entry for `index`, stored at `key`, in a chain directory. */
+export function chainEntryOf(index: PartitionIndex, key: string): ChainEntry {
+  let maxTimestamp = 0;
+  for (const segment of index.segments) maxTimestamp = Math.max(maxTimestamp, segment.maxTimestamp);
+  return { baseOffset: index.baseOffset, endOffset: index.endOffset, key, maxTimestamp };
 }
 
 /** Decodes and checks an index object; `key` names it in errors. */
@@ -163,8 +207,18 @@ export function decodePartitionIndex(bytes: Uint8Array, key: string): PartitionI
         writerEpoch: toNumber(stored.fence.writerEpoch),
         writerId: stored.fence.writerId === null ? null : toOffset(stored.fence.writerId),
       },
+      chain:
+        stored.chain === undefined
+          ? null
+          : stored.chain.map((entry) => ({
+              baseOffset: toOffset(entry.baseOffset),
+              endOffset: toOffset(entry.endOffset),
+              key: String(entry.key),
+              maxTimestamp: toNumber(entry.maxTimestamp),
+            })),
     };
     checkContiguous(index, key);
+    checkChain(index, key);
     return index;
   } catch (cause) {
     if (cause instanceof KlogError) throw cause;
@@ -183,6 +237,25 @@ function checkContiguous(index: PartitionIndex, key: string): void {
   }
   if (next !== index.endOffset || index.segments.length === 0) {
     throw corrupt(key, `its segments end at ${next}, not at its endOffset ${index.endOffset}`);
+  }
+}
+
+/**
+ * The chain directory must be contiguous and end with this index: readers pick the covering index from it by
+ * offset, and trust that the index at an entry's key covers exactly the entry's range.
+ */
+function checkChain(index: PartitionIndex, key: string): void {
+  if (index.chain === null) return;
+  let next: bigint | null = null;
+  for (const entry of index.chain) {
+    if ((next !== null && entry.baseOffset !== next) || entry.endOffset <= entry.baseOffset) {
+      throw corrupt(key, `its chain directory does not continue at offset ${next ?? entry.baseOffset}`);
+    }
+    next = entry.endOffset;
+  }
+  const self = index.chain.at(-1);
+  if (self === undefined || self.baseOffset !== index.baseOffset || self.endOffset !== index.endOffset) {
+    throw corrupt(key, 'its chain directory does not end with the index itself');
   }
 }
 

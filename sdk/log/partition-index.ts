@@ -2,12 +2,20 @@
  * Reading index objects (sdk/format/partition-index.ts): finding the index that covers an offset, the segment
  * entry that holds it, and the partition's live segments as the indexes and `log/` describe them together.
  *
- * Offsets below `meta.indexedEndOffset` are found through the chain of index objects that `meta.json` names
- * (`newestIndex`, then each one's `previous`): one GET per index object walked, each covering up to 1,000 segments.
- * Offsets at or after it are in `log/` segments from `indexedEndOffset` on. A LIST of `index/` (listIndexes) is
- * for retention's tidying only: it may show index objects outside the chain.
+ * Offsets below `meta.indexedEndOffset` are found through the chain of index objects that `meta.json` names: the
+ * newest index (`newestIndex`) lists the whole chain in its `chain` directory, so the index covering any offset is
+ * one more GET, however many index objects the partition has. Index objects written before the directory existed
+ * are followed through `previous` instead, one GET per index object. Offsets at or after the indexed end are in
+ * `log/` segments from `indexedEndOffset` on. A LIST of `index/` (listIndexes) is for retention's tidying only: it
+ * may show index objects outside the chain.
  */
-import { decodePartitionIndex, type IndexedSegment, type PartitionIndex } from '../format/partition-index.js';
+import {
+  type ChainEntry,
+  chainEntryOf,
+  decodePartitionIndex,
+  type IndexedSegment,
+  type PartitionIndex,
+} from '../format/partition-index.js';
 import { indexesPrefix, indexKey, type PartitionRef, parseIndexKey } from '../store/keys.js';
 import type { ObjectStore } from '../store/object-store.js';
 import type { PartitionMeta } from './partition-meta.js';
@@ -42,21 +50,50 @@ export function readIndexAt(store: ObjectStore, ref: PartitionRef, baseOffset: b
 
 /**
  * The index object of the chain in `meta.json` covering `offset`, or null when none does (the offset is at or
- * after the indexed range, or below the chain's start). Walks `previous` from `meta.newestIndex`: one GET per index
- * object from the newest back to the covering one (a partition of 10,000 segments has ten). A LIST of `index/`
- * would be one request, but it also shows index objects outside the chain: a run that stalled while another indexed
- * the same range, or while retention started a new chain, may create one late. Such an index may name `data/`
- * segments that maintenance has deleted as unreferenced, or `log/` keys freed after the grace period, so readers
- * and writers trust only the chain.
+ * after the indexed range, below the chain's start, or its index is gone). Two GETs at most: the newest index, then
+ * the one its chain directory names for the offset (none when the newest covers it). A LIST of `index/` would show
+ * index objects outside the chain: a run that stalled while another indexed the same range, or while retention
+ * started a new chain, may create one late. Such an index may name `data/` segments that maintenance has deleted
+ * as unreferenced, or `log/` keys freed after the grace period, so readers and writers trust only the chain. The
+ * directory names keys, and keys are unique: the object at a directory key is the chain's index (checked against
+ * the entry's range all the same).
  */
 export async function findIndexCovering(
   store: ObjectStore,
   meta: PartitionMeta,
   offset: bigint,
 ): Promise<PartitionIndex | null> {
-  if (offset >= meta.indexedEndOffset) return null;
-  const oldest = (await readChain(store, meta, offset)).at(-1);
-  return oldest !== undefined && offset >= oldest.baseOffset && offset < oldest.endOffset ? oldest : null;
+  if (offset >= meta.indexedEndOffset || meta.newestIndex === null) return null;
+  const newest = await readIndex(store, meta.newestIndex);
+  if (newest === null) return null;
+  if (covers(newest, offset)) return newest;
+  if (newest.chain === null) {
+    const oldest = (await walkChain(store, newest, offset)).at(-1);
+    return oldest !== undefined && covers(oldest, offset) ? oldest : null;
+  }
+  const entry = entryCovering(newest.chain, offset);
+  return entry === undefined ? null : readChainIndex(store, entry);
+}
+
+/**
+ * The chain directory of `newest` (stored at `key`), oldest first: its `chain`, or, for an index written before the
+ * directory existed, the chain walked through `previous` back to the index covering `downTo` (one GET per index).
+ */
+export async function chainDirectory(
+  store: ObjectStore,
+  newest: PartitionIndex,
+  key: string,
+  downTo: bigint,
+): Promise<ChainEntry[]> {
+  if (newest.chain !== null) return newest.chain;
+  const walked = await walkChain(store, newest, downTo);
+  const keys = [key, ...walked.slice(0, -1).map((index) => index.previous)];
+  return walked
+    .flatMap((index, position) => {
+      const indexKey = keys[position];
+      return typeof indexKey === 'string' ? [chainEntryOf(index, indexKey)] : [];
+    })
+    .reverse();
 }
 
 /** The entry of `index` whose range holds `offset`, or undefined when the index does not cover it. */
@@ -97,7 +134,7 @@ export async function liveSegments(
   const segments: LiveSegment[] = [];
   let next = fromOffset;
   if (fromOffset < meta.indexedEndOffset) {
-    // The chain, oldest first: each index starts where the one before it ended (see findIndexCovering).
+    // The chain, oldest first: each index starts where the one before it ended (see readChain).
     for (const index of (await readChain(store, meta, fromOffset)).reverse()) {
       if (index.baseOffset > next || index.endOffset <= next) continue;
       for (const segment of index.segments) if (segment.endOffset > next) segments.push(segment);
@@ -111,21 +148,98 @@ export async function liveSegments(
 }
 
 /**
+ * The live segments that may hold a record stamped at or after `timestamp`, in offset order, from the log start:
+ * the segments of the first index of the chain whose directory maxTimestamp reaches it and of the later ones that
+ * reach it, then the `log/` segments after the indexed end. Lazy: each index object is read (one GET) only when
+ * the caller gets that far, so a search that ends in the first such index costs the newest index and that one.
+ */
+export async function* segmentsForTimestamp(
+  store: ObjectStore,
+  ref: PartitionRef,
+  meta: PartitionMeta,
+  timestamp: number,
+): AsyncGenerator<LiveSegment> {
+  let next = meta.logStartOffset;
+  const newest =
+    next < meta.indexedEndOffset && meta.newestIndex !== null ? await readIndex(store, meta.newestIndex) : null;
+  if (newest !== null && newest.chain === null) {
+    // Written before the directory: the walk through `previous` of liveSegments.
+    yield* await liveSegments(store, ref, meta);
+    return;
+  }
+  for (const entry of newest?.chain ?? []) {
+    if (entry.endOffset <= next) continue;
+    if (entry.maxTimestamp < timestamp) {
+      next = entry.endOffset;
+      continue;
+    }
+    const index = entry.baseOffset === newest?.baseOffset ? newest : await readChainIndex(store, entry);
+    // A missing index: list `log/` from where the directory stopped, as liveSegments does.
+    if (index === null) break;
+    for (const segment of index.segments) if (segment.endOffset > next) yield segment;
+    next = index.endOffset;
+  }
+  for (const segment of await listSegments(store, ref, next)) yield segment;
+}
+
+/**
  * The index objects of the chain that `meta.json` names, newest first, back to the one covering `downTo` (or the
- * chain's start). Unlike a LIST, this never meets an index object a stalled maintenance run wrote outside the
- * chain. One GET per index object walked.
+ * chain's start, or an index that is gone). Found through the newest index's chain directory (or its `previous`
+ * walk), never a LIST, so never an index object a stalled maintenance run wrote outside the chain. One GET per
+ * index object.
  */
 export async function readChain(store: ObjectStore, meta: PartitionMeta, downTo: bigint): Promise<PartitionIndex[]> {
-  const chain: PartitionIndex[] = [];
-  let key = meta.newestIndex;
-  while (key !== null) {
-    const index = await readIndex(store, key);
+  if (meta.newestIndex === null) return [];
+  const newest = await readIndex(store, meta.newestIndex);
+  if (newest === null) return [];
+  if (newest.chain === null) return walkChain(store, newest, downTo);
+  const chain = [newest];
+  let oldest = newest;
+  for (const entry of newest.chain.slice(0, -1).reverse()) {
+    if (oldest.baseOffset <= downTo) break;
+    const index = await readChainIndex(store, entry);
     if (index === null) break;
     chain.push(index);
-    if (index.baseOffset <= downTo) break;
-    key = index.previous;
+    oldest = index;
   }
   return chain;
+}
+
+/** `newest` and the indexes before it through `previous`, back to the one covering `downTo`: one GET per index. */
+async function walkChain(store: ObjectStore, newest: PartitionIndex, downTo: bigint): Promise<PartitionIndex[]> {
+  const chain = [newest];
+  let current = newest;
+  while (current.baseOffset > downTo && current.previous !== null) {
+    const index = await readIndex(store, current.previous);
+    if (index === null) break;
+    chain.push(index);
+    current = index;
+  }
+  return chain;
+}
+
+/** The index at a directory entry's key, or null when it is gone or does not cover the entry's range. */
+async function readChainIndex(store: ObjectStore, entry: ChainEntry): Promise<PartitionIndex | null> {
+  const index = await readIndex(store, entry.key);
+  return index !== null && index.baseOffset === entry.baseOffset && index.endOffset === entry.endOffset ? index : null;
+}
+
+/** The directory entry whose range holds `offset` (binary search; the directory is contiguous). */
+function entryCovering(chain: readonly ChainEntry[], offset: bigint): ChainEntry | undefined {
+  let low = 0;
+  let high = chain.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const entry = chain[middle]!;
+    if (offset < entry.baseOffset) high = middle - 1;
+    else if (offset >= entry.endOffset) low = middle + 1;
+    else return entry;
+  }
+  return undefined;
+}
+
+function covers(index: PartitionIndex, offset: bigint): boolean {
+  return offset >= index.baseOffset && offset < index.endOffset;
 }
 
 /** An index entry together with the index object that lists it. */

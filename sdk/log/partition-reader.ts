@@ -5,13 +5,14 @@
  * position below the log start is an offset-out-of-range error, for the consumer's reset policy to handle.
  * Control batches are never returned.
  *
- * Finding X: below `meta.indexedEndOffset` through the chain of index objects `meta.json` names (one GET per index
- * from the newest back to the one covering X, never a LIST of `index/`, which may show index objects outside the
- * chain); the index is kept, so the segments after X come from it without LISTs or 404s, and the next index is one
- * GET of the key at its end (keys are unique, so below the indexed end that key is the chain's next index); at or after it with a LIST of the unindexed `log/` segments. Indexed ranges may be compacted into
- * large `data/` segments, and the small originals deleted after a grace period: a segment that was listed or
- * found in an index but is gone when read makes the reader locate X again (meta and index), so a consumer sees
- * each retained record exactly once and never mistakes a compacted segment for the end of the log.
+ * Finding X: below `meta.indexedEndOffset` through the chain of index objects `meta.json` names (the newest index,
+ * whose chain directory names the one covering X: at most two GETs after meta, never a LIST of `index/`, which may
+ * show index objects outside the chain); the index is kept, so the segments after X come from it without LISTs or
+ * 404s, and the next index is one GET of the key at its end (keys are unique, so below the indexed end that key is
+ * the chain's next index); at or after it with a LIST of the unindexed `log/` segments. Indexed ranges may be
+ * compacted into large `data/` segments, and the small originals deleted after a grace period: a segment that was
+ * listed or found in an index but is gone when read makes the reader locate X again (meta and index), so a
+ * consumer sees each retained record exactly once and never mistakes a compacted segment for the end of the log.
  */
 import { type PartitionLogOptions, partitionLogDefaults } from '../config.js';
 import { KlogError } from '../errors.js';
@@ -26,7 +27,7 @@ import {
 } from '../format/segment.js';
 import { type PartitionRef, segmentKey } from '../store/keys.js';
 import type { ObjectStore } from '../store/object-store.js';
-import { findIndexCovering, liveSegments, readIndexAt, segmentAt } from './partition-index.js';
+import { findIndexCovering, readIndexAt, segmentAt, segmentsForTimestamp } from './partition-index.js';
 import { listSegments, readSegmentHead } from './segment-list.js';
 import { getWithRetries } from './store-reads.js';
 import { endOfLog, requireMeta } from './tail.js';
@@ -128,9 +129,9 @@ export class PartitionReader {
   /** One search from fresh metadata; 'vanished' when a segment was deleted under it (compaction, retention). */
   private async searchTimestamp(timestamp: number): Promise<bigint | null | 'vanished'> {
     const meta = await requireMeta(this.store, this.ref);
-    // Index entries carry each segment's largest timestamp: indexed segments that end before `timestamp` are
-    // skipped without reading their headers.
-    for (const segment of await liveSegments(this.store, this.ref, meta)) {
+    // The chain directory carries each index's largest timestamp and index entries each segment's: index objects
+    // and indexed segments stamped before `timestamp` are skipped without reading them or their headers.
+    for await (const segment of segmentsForTimestamp(this.store, this.ref, meta, timestamp)) {
       if (segment.maxTimestamp !== undefined && segment.maxTimestamp < timestamp) continue;
       const head = await readSegmentHead(this.store, segment.key, this.options.headerReadBytes);
       if (head === null) return 'vanished';

@@ -1,15 +1,17 @@
 /**
  * Builds the content of an index object (sdk/format/partition-index.ts) from the previous index and the headers
- * of the segments it covers. Pure: no store access. The producer table and the fence are cumulative, so the
- * newest index alone answers "what did producer P store last" and "which writer epoch holds the partition" for
- * everything up to its end.
+ * of the segments it covers. Pure: no store access. The producer table, the fence and the chain directory are
+ * cumulative, so the newest index alone answers "what did producer P store last", "which writer epoch holds the
+ * partition" and "which index object covers offset X" for everything up to its end.
  */
-import type {
-  IndexedBatch,
-  IndexedProducer,
-  IndexedSegment,
-  IndexFence,
-  PartitionIndex,
+import {
+  type ChainEntry,
+  chainEntryOf,
+  type IndexedBatch,
+  type IndexedProducer,
+  type IndexedSegment,
+  type IndexFence,
+  type PartitionIndex,
 } from '../format/partition-index.js';
 import type { SegmentHeader } from '../format/segment.js';
 
@@ -17,13 +19,19 @@ import type { SegmentHeader } from '../format/segment.js';
 const RECENT_BATCHES = 8;
 
 export interface IndexContent {
+  /** The key the index is created at (`index/<baseOffset>.idx`): its own entry in the chain directory. */
+  key: string;
   baseOffset: bigint;
   /**
    * The newest index before this one, whose producer table and fence carry on; its key is null when it does not
-   * end at `baseOffset` (retention moved the log start past it), so this index starts a new chain.
+   * end at `baseOffset` (retention moved the log start past it), so this index starts a new chain. Its chain
+   * directory carries on too; when it has none (written before the directory), neither has this index, and
+   * readers walk `previous` (partition-indexing.ts fills it in from a walk first).
    */
   previous: { key: string | null; index: PartitionIndex } | null;
   createdAt: number;
+  /** The log start: chain directory entries wholly below it are left out. */
+  logStartOffset: bigint;
   /** The entries, in offset order, with the header of every segment the entry's object holds (one, or the merged ones). */
   segments: { entry: IndexedSegment; headers: readonly SegmentHeader[] }[];
   producerIdExpirationMs: number;
@@ -61,7 +69,7 @@ export function buildIndex(content: IndexContent): PartitionIndex {
     .filter((producer) => producer.lastTimestamp >= oldest)
     .sort((a, b) => (a.producerId < b.producerId ? -1 : a.producerId > b.producerId ? 1 : 0));
   const entries = content.segments.map((segment) => segment.entry);
-  return {
+  const index: PartitionIndex = {
     baseOffset: content.baseOffset,
     endOffset: entries.at(-1)?.endOffset ?? content.baseOffset,
     previous: content.previous?.key ?? null,
@@ -69,7 +77,21 @@ export function buildIndex(content: IndexContent): PartitionIndex {
     segments: entries,
     producers: kept,
     fence,
+    chain: null,
   };
+  return { ...index, chain: chainDirectoryOf(content, index) };
+}
+
+/**
+ * The previous index's directory, without the entries wholly below the log start, and this index's entry; null
+ * when the previous index of the chain has no directory.
+ */
+function chainDirectoryOf(content: IndexContent, index: PartitionIndex): ChainEntry[] | null {
+  const self = chainEntryOf(index, content.key);
+  const previous = content.previous;
+  if (previous === null || previous.key === null) return [self];
+  if (previous.index.chain === null) return null;
+  return [...previous.index.chain.filter((entry) => entry.endOffset > content.logStartOffset), self];
 }
 
 /**

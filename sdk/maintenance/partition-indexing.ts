@@ -20,7 +20,7 @@
  */
 import { maintenanceDefaults } from '../config.js';
 import { decodePartitionIndex, encodePartitionIndex, type PartitionIndex } from '../format/partition-index.js';
-import { readIndex } from '../log/partition-index.js';
+import { chainDirectory, readIndex } from '../log/partition-index.js';
 import { type PartitionMeta, readPartitionMeta, updatePartitionMeta } from '../log/partition-meta.js';
 import { listSegments, readSegmentHead } from '../log/segment-list.js';
 import { getWithRetries } from '../log/store-reads.js';
@@ -160,14 +160,18 @@ async function stillOurs(store: ObjectStore, lease: MaintenanceLease, options: P
 }
 
 /**
- * The newest index, whose cumulative producer table and fence the next index carries on. It is `previous` only
- * when the next index starts at its end; after retention moved the log start past it, a new chain starts.
+ * The newest index, whose cumulative producer table, fence and chain directory the next index carries on. It is
+ * `previous` only when the next index starts at its end; after retention moved the log start past it, a new chain
+ * starts. An index written before the chain directory gets one from a walk through `previous` (one GET per index,
+ * once), so the indexes written from now on have it.
  */
 async function previousOf(store: ObjectStore, meta: PartitionMeta, from: bigint): Promise<IndexContent['previous']> {
   if (meta.newestIndex === null) return null;
   const index = await readIndex(store, meta.newestIndex);
   if (index === null) return null;
-  return { key: index.endOffset === from ? meta.newestIndex : null, index };
+  if (index.endOffset !== from) return { key: null, index };
+  const chain = await chainDirectory(store, index, meta.newestIndex, meta.logStartOffset);
+  return { key: meta.newestIndex, index: { ...index, chain } };
 }
 
 /**
@@ -209,14 +213,16 @@ async function indexRange(
   }
   const first = range[0];
   if (first === undefined) return null;
+  const key = indexKey(ref, first.baseOffset);
   const index = buildIndex({
+    key,
     baseOffset: first.baseOffset,
     previous,
     createdAt: options.now(),
+    logStartOffset: meta.logStartOffset,
     segments,
     producerIdExpirationMs: options.producerIdExpirationMs,
   });
-  const key = indexKey(ref, index.baseOffset);
   const stored = await createIndex(store, key, index);
   return stored === null ? null : { key, index: stored, dataSegments };
 }
