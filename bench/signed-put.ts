@@ -1,10 +1,10 @@
 /**
- * The leanest S3 PUT we know how to send: SigV4 headers from @smithy/signature-v4, the body sent as is over
- * node:http with a keep-alive agent, and `x-amz-content-sha256: UNSIGNED-PAYLOAD` so the body is never hashed
- * (SHA-256 costs about 5 ms per MiB on these machines, on the client and again on the server).
+ * The leanest S3 PUT (and GET) we know how to send: SigV4 headers from @smithy/signature-v4, the body sent as is
+ * over node:http with a keep-alive agent, and `x-amz-content-sha256: UNSIGNED-PAYLOAD` so the body is never
+ * hashed (SHA-256 costs about 5 ms per MiB on these machines, on the client and again on the server).
  *
- * Benchmarks use it as the floor for "what one PUT costs this process"; it is not a general S3 client (no
- * retries, no error parsing, path-style http endpoints only).
+ * Benchmarks use it as the floor for "what one PUT or GET costs this process"; it is not a general S3 client
+ * (no retries, no error parsing, path-style http endpoints only).
  */
 import { Agent, request } from 'node:http';
 import { Hash } from '@smithy/hash-node';
@@ -22,6 +22,11 @@ export interface SignedPutClientOptions {
 export interface SignedPutResult {
   status: number;
   etag: string | undefined;
+}
+
+export interface SignedGetResult {
+  status: number;
+  body: Buffer;
 }
 
 /** Encodes one key as S3 expects it in a path: every byte but unreserved characters and `/`. */
@@ -55,11 +60,13 @@ export class SignedPutClient {
     });
   }
 
-  /** PUTs `body` at `key` with the extra `headers` (such as `if-none-match: *`). Any HTTP status resolves. */
-  async put(key: string, body: Uint8Array, headers: Record<string, string> = {}): Promise<SignedPutResult> {
-    const path = `/${this.bucket}/${encodeKey(key)}`;
+  private async signedHeaders(
+    method: 'GET' | 'PUT',
+    path: string,
+    headers: Record<string, string>,
+  ): Promise<Record<string, string>> {
     const signed = await this.signer.sign({
-      method: 'PUT',
+      method,
       protocol: this.url.protocol,
       hostname: this.url.hostname,
       port: Number(this.url.port) || 80,
@@ -68,10 +75,16 @@ export class SignedPutClient {
       headers: {
         ...headers,
         host: this.url.host,
-        'content-length': String(body.length),
         'x-amz-content-sha256': 'UNSIGNED-PAYLOAD',
       },
     });
+    return signed.headers;
+  }
+
+  /** PUTs `body` at `key` with the extra `headers` (such as `if-none-match: *`). Any HTTP status resolves. */
+  async put(key: string, body: Uint8Array, headers: Record<string, string> = {}): Promise<SignedPutResult> {
+    const path = `/${this.bucket}/${encodeKey(key)}`;
+    const signed = await this.signedHeaders('PUT', path, { ...headers, 'content-length': String(body.length) });
     return new Promise((resolve, reject) => {
       const outgoing = request(
         {
@@ -79,7 +92,7 @@ export class SignedPutClient {
           port: this.url.port,
           method: 'PUT',
           path,
-          headers: signed.headers,
+          headers: signed,
           agent: this.agent,
         },
         (response) => {
@@ -94,6 +107,25 @@ export class SignedPutClient {
       );
       outgoing.on('error', reject);
       outgoing.end(body);
+    });
+  }
+
+  /** GETs the object at `key` whole, body and all. Any HTTP status resolves. */
+  async get(key: string): Promise<SignedGetResult> {
+    const path = `/${this.bucket}/${encodeKey(key)}`;
+    const signed = await this.signedHeaders('GET', path, {});
+    return new Promise((resolve, reject) => {
+      const outgoing = request(
+        { host: this.url.hostname, port: this.url.port, method: 'GET', path, headers: signed, agent: this.agent },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks) }));
+          response.on('error', reject);
+        },
+      );
+      outgoing.on('error', reject);
+      outgoing.end();
     });
   }
 
