@@ -92,8 +92,8 @@ export async function updatePartitionMeta(
     const next = change(current.meta);
     const outcome = await store.put(key, encodePartitionMeta(next), { ifMatch: current.etag });
     if (outcome.kind === 'done') return next;
-    if (outcome.kind === 'ambiguous') {
-    }
+    // Any other outcome (a lost race, or an ambiguous write that may have landed) re-reads and re-applies:
+    // callers' changes only move forward, so applying one again to a version that already has it is harmless.
   }
   throw new KlogError('UNKNOWN_OUTCOME', `Could not update ${key} after ${attempts} attempts; try again.`, {
     context: { topic: ref.topic, partition: ref.partition, key },

@@ -4,6 +4,7 @@ import { PartitionWriter } from '../../sdk/log/partition-writer.js';
 import { randomProducerId } from '../../sdk/log/producer-state.js';
 import { listSegments } from '../../sdk/log/segment-list.js';
 import { createTopic, type TopicConfig } from '../../sdk/log/topics.js';
+import { indexingDefaults } from '../../sdk/maintenance/partition-indexing.js';
 import type { PartitionRef } from '../../sdk/store/keys.js';
 import type { ObjectStore } from '../../sdk/store/object-store.js';
 import { recordsOf } from './log-fixtures.js';
@@ -43,4 +44,22 @@ export async function logStartOf(store: ObjectStore, ref: PartitionRef): Promise
 
 export async function segmentBases(store: ObjectStore, ref: PartitionRef): Promise<bigint[]> {
   return (await listSegments(store, ref)).map((segment) => segment.baseOffset);
+}
+
+/**
+ * Indexing settings for small test partitions: an index object per 4 to 10 segments, compaction into data/
+ * segments of about 2 KB, a 60 s grace period, and a fresh lease holder per run, judged at `now`.
+ */
+export function smallIndexing(now: number, overrides: Partial<typeof indexingDefaults> = {}) {
+  return {
+    ...indexingDefaults,
+    indexMinSegments: 4,
+    indexMaxSegments: 10,
+    compactionTargetBytes: 2_000,
+    graceMs: 60_000,
+    holder: `run-${Math.random()}`,
+    now: () => now,
+    leaseMs: 60_000,
+    ...overrides,
+  };
 }

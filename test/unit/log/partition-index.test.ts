@@ -5,24 +5,13 @@ import { findIndexCovering, liveSegments, readChain } from '../../../sdk/log/par
 import { readPartitionMeta } from '../../../sdk/log/partition-meta.js';
 import { PartitionReader } from '../../../sdk/log/partition-reader.js';
 import { PartitionWriter } from '../../../sdk/log/partition-writer.js';
-import { indexingDefaults, indexPartition } from '../../../sdk/maintenance/partition-indexing.js';
+import { indexPartition } from '../../../sdk/maintenance/partition-indexing.js';
 import { CountingObjectStore } from '../../../sdk/store/counting-object-store.js';
 import { dataSegmentKey, indexesPrefix, indexKey, type PartitionRef } from '../../../sdk/store/keys.js';
 import { MemoryObjectStore } from '../../../sdk/store/memory-object-store.js';
 import type { ObjectStore } from '../../../sdk/store/object-store.js';
 import { recordsOf } from '../../helpers/log-fixtures.js';
-import { NOW, partitionWithConfig } from '../../helpers/maintenance-fixtures.js';
-
-const settings = (now: number) => ({
-  ...indexingDefaults,
-  indexMinSegments: 4,
-  indexMaxSegments: 10,
-  compactionTargetBytes: 2_000,
-  graceMs: 60_000,
-  holder: `run-${Math.random()}`,
-  now: () => now,
-  leaseMs: 60_000,
-});
+import { NOW, partitionWithConfig, smallIndexing } from '../../helpers/maintenance-fixtures.js';
 
 /**
  * `segments` segments of 3 records, segment s stamped NOW - 1000 + s; indexed `perIndex` segments per index object
@@ -42,7 +31,7 @@ async function indexedPartition(
     await writer.append({ records: recordsOf(batch, NOW - 1000 + segment), producerId: 9n, baseSequence: segment * 3 });
     values.push(...batch);
   }
-  await indexPartition(store, ref, { ...settings(NOW), indexMaxSegments: perIndex });
+  await indexPartition(store, ref, { ...smallIndexing(NOW), indexMaxSegments: perIndex });
   return { ref, values };
 }
 
@@ -113,7 +102,7 @@ describe('index chain lookups', () => {
     for (const from of [0, 44, 45, 50, 59, 60, 71]) {
       expect(await readAll(new PartitionReader(store, ref), BigInt(from))).toEqual(values.slice(from));
     }
-    const later = await indexPartition(store, ref, settings(NOW + 60_000));
+    const later = await indexPartition(store, ref, smallIndexing(NOW + 60_000));
     expect(later.deletedOriginals).toBeGreaterThan(0);
     for (const from of [45, 50, 61]) {
       expect(await readAll(new PartitionReader(store, ref), BigInt(from))).toEqual(values.slice(from));
@@ -195,7 +184,7 @@ describe('locating through the chain directory', () => {
     for (let segment = 0; segment < 4; segment++) {
       await writer.append({ records: recordsOf(['x'], NOW), producerId: 10n, baseSequence: segment });
     }
-    expect((await indexPartition(store, ref, settings(NOW))).indexesWritten).toBe(1);
+    expect((await indexPartition(store, ref, smallIndexing(NOW))).indexesWritten).toBe(1);
     const meta = (await readPartitionMeta(store, ref))!.meta;
     const newest = decodePartitionIndex((await store.get(meta.newestIndex!))!.body, meta.newestIndex!);
     expect(newest.chain?.map((entry) => entry.key)).toEqual([0n, 30n, 60n, 72n].map((base) => indexKey(ref, base)));

@@ -1,23 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { partitionStats } from '../../../sdk/log/partition-stats.js';
 import { PartitionWriter } from '../../../sdk/log/partition-writer.js';
-import { indexingDefaults, indexPartition } from '../../../sdk/maintenance/partition-indexing.js';
+import { indexPartition } from '../../../sdk/maintenance/partition-indexing.js';
 import { dataSegmentsPrefix, type PartitionRef, segmentsPrefix } from '../../../sdk/store/keys.js';
 import { MemoryObjectStore } from '../../../sdk/store/memory-object-store.js';
 import type { ObjectStore } from '../../../sdk/store/object-store.js';
 import { recordsOf } from '../../helpers/log-fixtures.js';
-import { NOW, partitionWithConfig } from '../../helpers/maintenance-fixtures.js';
-
-const settings = (now: number) => ({
-  ...indexingDefaults,
-  indexMinSegments: 4,
-  indexMaxSegments: 10,
-  compactionTargetBytes: 2_000,
-  graceMs: 60_000,
-  holder: `run-${Math.random()}`,
-  now: () => now,
-  leaseMs: 60_000,
-});
+import { NOW, partitionWithConfig, smallIndexing } from '../../helpers/maintenance-fixtures.js';
 
 /** Every object under `log/` and `data/`: once the originals are gone, exactly the live segments. */
 async function storedObjects(store: ObjectStore, ref: PartitionRef): Promise<{ segments: number; bytes: number }> {
@@ -39,14 +28,14 @@ describe('partitionStats', () => {
     expect(before).toMatchObject({ earliestOffset: 0n, latestOffset: 75n, segments: 25 });
     expect(before.bytes).toBe((await storedObjects(store, ref)).bytes);
 
-    await indexPartition(store, ref, settings(NOW));
+    await indexPartition(store, ref, smallIndexing(NOW));
     // The log/ originals are still there (grace period), but the data/ segments replace them.
     const compacted = await partitionStats(store, ref);
     expect(compacted.segments).toBeLessThan(10);
     expect(compacted.latestOffset).toBe(75n);
     expect((await storedObjects(store, ref)).segments).toBeGreaterThan(25);
 
-    const later = await indexPartition(store, ref, settings(NOW + 60_000));
+    const later = await indexPartition(store, ref, smallIndexing(NOW + 60_000));
     expect(later.deletedOriginals).toBeGreaterThan(0);
     const afterGrace = await partitionStats(store, ref);
     expect(afterGrace).toEqual(compacted);

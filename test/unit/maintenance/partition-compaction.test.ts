@@ -4,23 +4,12 @@ import { PartitionReader } from '../../../sdk/log/partition-reader.js';
 import { PartitionWriter } from '../../../sdk/log/partition-writer.js';
 import { listSegments } from '../../../sdk/log/segment-list.js';
 import { readWholeSegment, writeDataSegment } from '../../../sdk/maintenance/partition-compaction.js';
-import { indexingDefaults, indexPartition } from '../../../sdk/maintenance/partition-indexing.js';
+import { indexPartition } from '../../../sdk/maintenance/partition-indexing.js';
 import { dataSegmentsPrefix, type PartitionRef } from '../../../sdk/store/keys.js';
 import { MemoryObjectStore } from '../../../sdk/store/memory-object-store.js';
 import type { ObjectStore } from '../../../sdk/store/object-store.js';
 import { recordsOf } from '../../helpers/log-fixtures.js';
-import { NOW, partitionWithConfig } from '../../helpers/maintenance-fixtures.js';
-
-const settings = (now: number) => ({
-  ...indexingDefaults,
-  indexMinSegments: 4,
-  indexMaxSegments: 10,
-  compactionTargetBytes: 2_000,
-  graceMs: 60_000,
-  holder: `run-${Math.random()}`,
-  now: () => now,
-  leaseMs: 60_000,
-});
+import { NOW, partitionWithConfig, smallIndexing } from '../../helpers/maintenance-fixtures.js';
 
 async function fill(store: ObjectStore, segments: number): Promise<{ ref: PartitionRef; values: string[] }> {
   const ref = await partitionWithConfig(store, { retentionMs: -1 });
@@ -68,7 +57,7 @@ describe('data/ segments no index of the chain references', () => {
   it('are deleted once the chain indexed their range a grace period ago; referenced and unindexed ones stay', async () => {
     const store = new MemoryObjectStore();
     const { ref, values } = await fill(store, 25);
-    await indexPartition(store, ref, settings(NOW));
+    await indexPartition(store, ref, smallIndexing(NOW));
     const chainData = await dataKeys(store, ref);
     const meta = (await readPartitionMeta(store, ref))!.meta;
     expect(meta.indexedEndOffset).toBe(72n);
@@ -78,11 +67,11 @@ describe('data/ segments no index of the chain references', () => {
     const pending = await losingRunDataSegment(store, ref, 72n, 75n);
     expect(chainData).not.toContain(lost);
 
-    const early = await indexPartition(store, ref, settings(NOW + 59_000));
+    const early = await indexPartition(store, ref, smallIndexing(NOW + 59_000));
     expect(early.deletedUnreferenced).toBe(0);
     expect(await dataKeys(store, ref)).toContain(lost);
 
-    const late = await indexPartition(store, ref, settings(NOW + 60_000));
+    const late = await indexPartition(store, ref, smallIndexing(NOW + 60_000));
     expect(late.outcome).toBe('done');
     expect(late.deletedUnreferenced).toBe(1);
     const left = await dataKeys(store, ref);
@@ -95,9 +84,9 @@ describe('data/ segments no index of the chain references', () => {
   it('finds nothing to do on a partition whose data/ segments are all referenced', async () => {
     const store = new MemoryObjectStore();
     const { ref } = await fill(store, 25);
-    await indexPartition(store, ref, settings(NOW));
-    await indexPartition(store, ref, settings(NOW + 60_000));
-    const again = await indexPartition(store, ref, settings(NOW + 120_000));
+    await indexPartition(store, ref, smallIndexing(NOW));
+    await indexPartition(store, ref, smallIndexing(NOW + 60_000));
+    const again = await indexPartition(store, ref, smallIndexing(NOW + 120_000));
     expect(again.outcome).toBe('nothing-to-do');
     expect(again.deletedUnreferenced).toBe(0);
   });

@@ -5,25 +5,14 @@ import { PartitionWriter } from '../../../sdk/log/partition-writer.js';
 import { scanProducer } from '../../../sdk/log/producer-scan.js';
 import { listSegments } from '../../../sdk/log/segment-list.js';
 import { discoverTail } from '../../../sdk/log/tail.js';
-import { indexingDefaults, indexPartition } from '../../../sdk/maintenance/partition-indexing.js';
+import { indexPartition } from '../../../sdk/maintenance/partition-indexing.js';
 import { runMaintenance } from '../../../sdk/maintenance/run-maintenance.js';
 import { CountingObjectStore } from '../../../sdk/store/counting-object-store.js';
 import { dataSegmentsPrefix, indexesPrefix, type PartitionRef } from '../../../sdk/store/keys.js';
 import type { ObjectStore } from '../../../sdk/store/object-store.js';
 import { recordsOf } from '../../helpers/log-fixtures.js';
+import { smallIndexing } from '../../helpers/maintenance-fixtures.js';
 import { NOW, partitionWithConfig, storeCases } from './maintenance-fixture.js';
-
-const settings = (now: number, overrides: Partial<typeof indexingDefaults> = {}) => ({
-  ...indexingDefaults,
-  indexMinSegments: 4,
-  indexMaxSegments: 10,
-  compactionTargetBytes: 2_000,
-  graceMs: 60_000,
-  holder: `run-${Math.random()}`,
-  now: () => now,
-  leaseMs: 60_000,
-  ...overrides,
-});
 
 /** Appends `segments` segments of 3 records each; returns the producer and every value in offset order. */
 async function fill(store: ObjectStore, ref: PartitionRef, segments: number, producerId = 77n) {
@@ -61,7 +50,7 @@ for (const storeCase of storeCases) {
     it('indexes sealed ranges, compacts small segments and moves meta forward, never the newest segment', async () => {
       const ref = await partitionWithConfig(store, { retentionMs: -1 });
       await fill(store, ref, 25);
-      const result = await indexPartition(store, ref, settings(NOW));
+      const result = await indexPartition(store, ref, smallIndexing(NOW));
       const meta = (await readPartitionMeta(store, ref))!.meta;
       expect(result.outcome).toBe('done');
       expect(result.indexesWritten).toBe(3);
@@ -69,17 +58,17 @@ for (const storeCase of storeCases) {
       expect(meta.newestIndex).toMatch(/index\/00000000000000000060\.idx$/);
       expect((await store.list(dataSegmentsPrefix(ref))).length).toBeGreaterThan(0);
       // Only the newest segment remains unindexed.
-      expect((await indexPartition(store, ref, settings(NOW))).outcome).toBe('nothing-to-do');
+      expect((await indexPartition(store, ref, smallIndexing(NOW))).outcome).toBe('nothing-to-do');
     });
 
     it('reads every offset exactly once across log/, data/ and index boundaries, before and after the grace period', async () => {
       const ref = await partitionWithConfig(store, { retentionMs: -1 });
       const { values } = await fill(store, ref, 25);
-      await indexPartition(store, ref, settings(NOW));
+      await indexPartition(store, ref, smallIndexing(NOW));
       for (let from = 0; from < values.length; from++) {
         expect(await readAll(new PartitionReader(store, ref), BigInt(from))).toEqual(values.slice(from));
       }
-      const later = await indexPartition(store, ref, settings(NOW + 60_000));
+      const later = await indexPartition(store, ref, smallIndexing(NOW + 60_000));
       expect(later.deletedOriginals).toBeGreaterThan(0);
       const remaining = (await listSegments(store, ref)).map((segment) => segment.baseOffset);
       expect(remaining.every((base) => base >= 60n || base % 3n === 0n)).toBe(true);
@@ -95,8 +84,8 @@ for (const storeCase of storeCases) {
       // The reader reads the first log/ segments, then compaction replaces them and the originals go.
       const first = await reader.read(0n, { maxBytes: 1 });
       expect(first.records.length).toBe(3);
-      await indexPartition(store, ref, settings(NOW));
-      await indexPartition(store, ref, settings(NOW + 60_000));
+      await indexPartition(store, ref, smallIndexing(NOW));
+      await indexPartition(store, ref, smallIndexing(NOW + 60_000));
       const rest = await readAll(reader, first.nextOffset, 500);
       expect(rest).toEqual(values.slice(3));
     });
@@ -104,8 +93,8 @@ for (const storeCase of storeCases) {
     it('discovers the tail with one LIST after indexing and finds producers through the index', async () => {
       const ref = await partitionWithConfig(store, { retentionMs: -1 });
       await fill(store, ref, 25, 5n);
-      await indexPartition(store, ref, settings(NOW));
-      await indexPartition(store, ref, settings(NOW + 60_000));
+      await indexPartition(store, ref, smallIndexing(NOW));
+      await indexPartition(store, ref, smallIndexing(NOW + 60_000));
       const counting = new CountingObjectStore(store);
       expect(await discoverTail(counting, ref)).toBe(75n);
       expect(counting.counts().list).toBe(1);
@@ -123,10 +112,10 @@ for (const storeCase of storeCases) {
     it('a stalled run whose lease expired writes nothing harmful: its index exists, meta never moves back', async () => {
       const ref = await partitionWithConfig(store, { retentionMs: -1 });
       await fill(store, ref, 25);
-      await indexPartition(store, ref, settings(NOW));
+      await indexPartition(store, ref, smallIndexing(NOW));
       const before = (await readPartitionMeta(store, ref))!.meta;
       // A second run that planned from the same state (as a stalled one would) finds the indexes taken.
-      const late = await indexPartition(store, ref, { ...settings(NOW + 120_000), indexMinSegments: 1 });
+      const late = await indexPartition(store, ref, { ...smallIndexing(NOW + 120_000), indexMinSegments: 1 });
       const after = (await readPartitionMeta(store, ref))!.meta;
       expect(after.indexedEndOffset).toBeGreaterThanOrEqual(before.indexedEndOffset);
       expect(late.outcome).toBe('done');
