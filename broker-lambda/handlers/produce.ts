@@ -3,10 +3,10 @@
  * whole before the append, so a malformed one writes nothing. With a group committer (a long-running broker) the
  * batch shares a segment with concurrent requests for the partition; otherwise it is one segment alone.
  */
-import { decodeProduceBody, parseJsonProduceBody } from '../../sdk/backend/broker-records.js';
+import { parseJsonProduceBody, produceBatchFromBody } from '../../sdk/backend/broker-records.js';
 import { appendResultToJson, BATCH_CONTENT_TYPE, BrokerHeaders } from '../../sdk/backend/broker-wire.js';
-import type { AppendRequest } from '../../sdk/log/partition-writer.js';
 import { jsonResponse } from '../broker-http.js';
+import type { ProduceRequest } from '../group-commit.js';
 import type { Handler, HandlerContext } from '../handler-context.js';
 import { invalid, jsonBody, partitionParam } from './input.js';
 
@@ -19,15 +19,18 @@ export const produce: Handler = async (context) => {
   const bytes = context.request.body.length;
   context.note({ bytes });
   const result =
-    context.committer === null
-      ? await context.backend.append(ref, request)
-      : await context.committer.append(ref, request, bytes);
+    context.committer !== null
+      ? await context.committer.append(ref, request, bytes)
+      : 'batch' in request
+        ? await context.backend.appendEncoded(ref, request)
+        : await context.backend.append(ref, request);
   return jsonResponse(200, appendResultToJson(result));
 };
 
-function produceRequest(context: HandlerContext): AppendRequest {
+function produceRequest(context: HandlerContext): ProduceRequest {
   const contentType = (context.request.headers[BrokerHeaders.contentType] ?? '').split(';')[0]?.trim().toLowerCase();
-  if (contentType === BATCH_CONTENT_TYPE) return decodeProduceBody(context.request.body);
+  // The producer's batch is stored as it came, without decoding its records and encoding them again.
+  if (contentType === BATCH_CONTENT_TYPE) return produceBatchFromBody(context.request.body);
   if (contentType === '' || contentType === undefined || JSON_TYPES.includes(contentType)) {
     return parseJsonProduceBody(jsonBody(context));
   }

@@ -1,7 +1,8 @@
 /**
  * What the Producer, Consumer and Admin need from klog, behind one interface (design brief §1): the direct
- * backend works on the object store in this process; a remote backend (a later piece of work) sends the same
- * calls to broker functions over HTTP. Apps never see this interface; they use the client.
+ * backend works on the object store in this process; the HTTP backend (http-backend.ts) sends the same calls to
+ * a broker (`klog broker start` or the Lambda functions), which serves them with a direct backend. Apps never see
+ * this interface; they use the client.
  */
 
 import type { ReadOptions, ReadResult } from '../log/partition-reader.js';
@@ -15,6 +16,11 @@ import type { PartitionRef } from '../store/keys.js';
 import type { DeleteOutcome, ListedObject, ListOptions, WriteCondition, WriteOutcome } from '../store/object-store.js';
 
 export interface PartitionReadHandle {
+  /**
+   * True when a read that finds nothing has already waited for records (a broker's long-poll), so a consumer polls
+   * again at once instead of backing off; absent or false for reads that answer at once (direct mode).
+   */
+  readonly waitsForData?: boolean;
   read(offset: bigint, options?: ReadOptions): Promise<ReadResult>;
   earliestOffset(): Promise<bigint>;
   latestOffset(): Promise<bigint>;

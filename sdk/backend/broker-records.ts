@@ -14,6 +14,7 @@
  */
 import { KlogError } from '../errors.js';
 import { type Compression, isCompression } from '../format/compression.js';
+import { checkProducedBatch } from '../format/produced-batch.js';
 import {
   type BatchEntry,
   decodeBatch,
@@ -24,7 +25,7 @@ import {
   type RecordHeader,
   type StoredRecord,
 } from '../format/segment.js';
-import type { AppendRequest } from '../log/partition-writer.js';
+import type { AppendRequest, EncodedAppendRequest } from '../log/partition-writer.js';
 
 const FRAME_HEADER_BYTES = 12;
 const WHERE_PRODUCE = 'the produce request body';
@@ -43,7 +44,21 @@ export function encodeProduceBody(request: AppendRequest): Uint8Array {
   }).bytes;
 }
 
-/** Reads a binary produce body back into an append request. A malformed body is INVALID_ARGUMENT. */
+/**
+ * A binary produce body as the broker appends it: the producer's batch, checked (CRC, records, producer fields;
+ * sdk/format/produced-batch.ts) and stored as it is, without decoding its records. A malformed body is
+ * INVALID_ARGUMENT.
+ */
+export function produceBatchFromBody(body: Uint8Array): EncodedAppendRequest {
+  try {
+    return { batch: checkProducedBatch(body) };
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new KlogError('INVALID_ARGUMENT', `The body is not one klog batch (${why})`, { cause: error });
+  }
+}
+
+/** Reads a binary produce body back into an append request with its records. A malformed body is INVALID_ARGUMENT. */
 export function decodeProduceBody(body: Uint8Array): AppendRequest {
   let batch: EncodedBatch;
   let records: StoredRecord[];

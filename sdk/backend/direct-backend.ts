@@ -9,7 +9,12 @@
 import { KlogError } from '../errors.js';
 import { PartitionReader } from '../log/partition-reader.js';
 import { partitionStats } from '../log/partition-stats.js';
-import { type AppendRequest, type AppendResult, PartitionWriter } from '../log/partition-writer.js';
+import {
+  type AppendRequest,
+  type AppendResult,
+  type EncodedAppendRequest,
+  PartitionWriter,
+} from '../log/partition-writer.js';
 import {
   alterTopicConfig,
   type CreateTopicOptions,
@@ -80,10 +85,21 @@ export class DirectBackend implements Backend {
   }
 
   /**
+   * Appends a batch a producer encoded (a broker's binary produce body) as it is, through the shared writer. Not
+   * part of Backend: only a broker receives encoded batches.
+   */
+  appendEncoded(ref: PartitionRef, request: EncodedAppendRequest): Promise<AppendResult> {
+    return this.writer(ref).append(request);
+  }
+
+  /**
    * Appends batches of shared producers as one segment (a broker's group commit); each settles alone
    * (PartitionWriter.appendMany). Not part of Backend: only a broker, which holds many callers' batches, needs it.
    */
-  appendMany(ref: PartitionRef, requests: readonly AppendRequest[]): Promise<PromiseSettledResult<AppendResult>[]> {
+  appendMany(
+    ref: PartitionRef,
+    requests: readonly (AppendRequest | EncodedAppendRequest)[],
+  ): Promise<PromiseSettledResult<AppendResult>[]> {
     return this.writer(ref).appendMany(requests);
   }
 

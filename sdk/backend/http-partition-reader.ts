@@ -30,6 +30,8 @@ export interface HttpPartitionReaderOptions {
 
 export class HttpPartitionReader implements PartitionReadHandle {
   readonly ref: PartitionRef;
+  /** A fetch that finds nothing has waited `waitMs` at the broker: the consumer need not back off after it. */
+  readonly waitsForData: boolean;
   private readonly calls: BrokerCalls;
   private readonly options: HttpPartitionReaderOptions;
 
@@ -37,6 +39,7 @@ export class HttpPartitionReader implements PartitionReadHandle {
     this.calls = calls;
     this.ref = ref;
     this.options = options;
+    this.waitsForData = options.waitMs > 0;
   }
 
   async read(offset: bigint, options: ReadOptions = {}): Promise<ReadResult> {

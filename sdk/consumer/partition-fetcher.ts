@@ -2,7 +2,8 @@
  * One partition of a consumer: its fetch position, its idle backoff, and the records fetched for it and not
  * yet handled. Reads go through `backend.openReader(ref)`; the reader remembers the segment it is in, so
  * reading on from where the last read stopped costs one GET per segment, and polling a caught-up partition
- * costs one GET (a 404) per poll.
+ * costs one GET (a 404) per poll, backing off while idle. A read handle that long-polls (a broker's: it waited for
+ * records before answering that there were none) is polled again at once instead.
  *
  * Positions: `position` is the next offset to fetch, after the buffered records; the next offset to hand to
  * the application is that of the first buffered record not yet handled (`rewind` moves back to it). Every
@@ -270,6 +271,9 @@ export class PartitionFetcher {
   }
 
   private idle(): void {
+    // A read that long-polls already waited for records at the broker: polling again at once is the next wait,
+    // and a backoff here would only delay records that arrive in between.
+    if (this.handle.waitsForData === true) return;
     this.pollAt = performance.now() + this.idleDelayMs;
     this.idleDelayMs = Math.min(this.options.idlePollMaxMs, this.idleDelayMs * 2);
   }

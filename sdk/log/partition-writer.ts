@@ -15,6 +15,7 @@
 import { type PartitionLogOptions, partitionLogDefaults } from '../config.js';
 import { KlogError } from '../errors.js';
 import type { Compression } from '../format/compression.js';
+import type { ProducedBatch } from '../format/produced-batch.js';
 import {
   ControlType,
   type EncodedBatch,
@@ -31,7 +32,7 @@ import { findIndexCovering, segmentAt } from './partition-index.js';
 import { type PartitionMeta, readPartitionMeta } from './partition-meta.js';
 import { scanProducer } from './producer-scan.js';
 import { findStored, ProducerTable, randomProducerId, type StoredBatchRef } from './producer-state.js';
-import { recordSizeProblem } from './record-size.js';
+import { recordSizeProblem, recordSizeText } from './record-size.js';
 import { readSegmentHead } from './segment-list.js';
 import { getWithRetries } from './store-reads.js';
 import { discoverTail } from './tail.js';
@@ -46,6 +47,18 @@ export interface AppendRequest {
   maxMessageBytes?: number;
   /** The exclusive writer this batch goes through (a producer with a fencing id); absent for shared writers. */
   writer?: ExclusiveWriter;
+}
+
+/**
+ * A batch a producer already encoded, appended as it is (a broker's binary produce body): its records are not
+ * decoded and encoded again. The writer applies the checks it applies to `AppendRequest`s to it: at least one
+ * record, `maxMessageBytes` per record, `maxBatchBytes`, and the producer id and sequence against the log.
+ */
+export interface EncodedAppendRequest {
+  /** Checked by `checkProducedBatch` (sdk/format/produced-batch.ts); its writer epoch must be this writer's. */
+  batch: ProducedBatch;
+  /** The topic's current `maxMessageBytes`, as in AppendRequest. */
+  maxMessageBytes?: number;
 }
 
 export interface AppendResult {
@@ -114,7 +127,7 @@ export class PartitionWriter {
   }
 
   /** Appends one batch. Calls queue, so at most one append per writer and partition is in flight. */
-  append(request: AppendRequest): Promise<AppendResult> {
+  append(request: AppendRequest | EncodedAppendRequest): Promise<AppendResult> {
     const result = this.queue.then(() => this.appendNow(request));
     this.queue = result.catch(() => undefined);
     return result;
@@ -126,13 +139,17 @@ export class PartitionWriter {
    * and one stored before (a retry) is fulfilled with the stored offsets. Only one batch per producer id (other
    * than 0) may be in one call, because a producer's batches are checked in order against what is stored.
    */
-  appendMany(requests: readonly AppendRequest[]): Promise<PromiseSettledResult<AppendResult>[]> {
+  appendMany(
+    requests: readonly (AppendRequest | EncodedAppendRequest)[],
+  ): Promise<PromiseSettledResult<AppendResult>[]> {
     const result = this.queue.then(() => this.appendManyNow(requests));
     this.queue = result.catch(() => undefined);
     return result;
   }
 
-  private async appendManyNow(requests: readonly AppendRequest[]): Promise<PromiseSettledResult<AppendResult>[]> {
+  private async appendManyNow(
+    requests: readonly (AppendRequest | EncodedAppendRequest)[],
+  ): Promise<PromiseSettledResult<AppendResult>[]> {
     const settled: (PromiseSettledResult<AppendResult> | undefined)[] = requests.map(() => undefined);
     const batches: { index: number; batch: EncodedBatch }[] = [];
     const producers = new Set<bigint>();
@@ -231,7 +248,7 @@ export class PartitionWriter {
     }
   }
 
-  private async appendNow(request: AppendRequest): Promise<AppendResult> {
+  private async appendNow(request: AppendRequest | EncodedAppendRequest): Promise<AppendResult> {
     if (this.fenced !== null) throw this.fenced;
     const batch = this.encodeRequest(request);
     if (this.tail !== null) {
@@ -542,15 +559,21 @@ export class PartitionWriter {
     return this.fenced;
   }
 
-  /** Validates a request and encodes its batch with this writer's epoch. */
-  private encodeRequest(request: AppendRequest): EncodedBatch {
-    this.validate(request);
-    const batch = encodeBatch(request.records, {
-      producerId: request.producerId,
-      baseSequence: request.baseSequence,
-      writerEpoch: this.writerEpoch,
-      compression: request.compression ?? 'none',
-    });
+  /** Validates a request and encodes its batch with this writer's epoch (an encoded batch is only checked). */
+  private encodeRequest(request: AppendRequest | EncodedAppendRequest): EncodedBatch {
+    let batch: EncodedBatch;
+    if ('batch' in request) {
+      batch = request.batch;
+      this.validateEncoded(request);
+    } else {
+      this.validate(request);
+      batch = encodeBatch(request.records, {
+        producerId: request.producerId,
+        baseSequence: request.baseSequence,
+        writerEpoch: this.writerEpoch,
+        compression: request.compression ?? 'none',
+      });
+    }
     if (batch.bytes.length > this.options.maxBatchBytes) {
       throw new KlogError(
         'RECORD_TOO_LARGE',
@@ -574,6 +597,35 @@ export class PartitionWriter {
         throw new KlogError(
           'RECORD_TOO_LARGE',
           `Record ${index} for ${this.where()} is ${problem}. Split the value or raise the topic's maxMessageBytes.`,
+          { context: { ...this.context(), recordIndex: index } },
+        );
+      }
+    }
+  }
+
+  /** The checks `validate` and `encodeBatch` make, on a batch that is already encoded. */
+  private validateEncoded({ batch, maxMessageBytes }: EncodedAppendRequest): void {
+    if (batch.control || batch.recordCount === 0 || batch.recordBytes.length !== batch.recordCount) {
+      throw new KlogError('INVALID_ARGUMENT', `An append to ${this.where()} needs a record batch with records.`, {
+        context: this.context(),
+      });
+    }
+    if (batch.writerEpoch !== this.writerEpoch) {
+      throw new KlogError(
+        'INVALID_ARGUMENT',
+        `A batch for ${this.where()} carries writer epoch ${batch.writerEpoch}, but this writer writes epoch ` +
+          `${this.writerEpoch}. Producers encode their batches with epoch 0.`,
+        { context: this.context() },
+      );
+    }
+    const limit = maxMessageBytes ?? this.maxMessageBytes;
+    for (let index = 0; index < batch.recordCount; index++) {
+      const bytes = batch.recordBytes[index]!;
+      if (bytes > limit) {
+        throw new KlogError(
+          'RECORD_TOO_LARGE',
+          `Record ${index} for ${this.where()} is ${recordSizeText(bytes, limit)}. Split the value or raise the ` +
+            "topic's maxMessageBytes.",
           { context: { ...this.context(), recordIndex: index } },
         );
       }

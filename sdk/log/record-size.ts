@@ -16,5 +16,10 @@ export function recordPayloadBytes(record: LogRecord): number {
 /** A description of why the record is too large, or null when it fits. */
 export function recordSizeProblem(record: LogRecord, maxMessageBytes: number): string | null {
   const bytes = recordPayloadBytes(record);
-  return bytes > maxMessageBytes ? `${bytes} bytes, over the limit of ${maxMessageBytes} (maxMessageBytes)` : null;
+  return bytes > maxMessageBytes ? recordSizeText(bytes, maxMessageBytes) : null;
+}
+
+/** Why a record of `bytes` payload bytes is too large. */
+export function recordSizeText(bytes: number, maxMessageBytes: number): string {
+  return `${bytes} bytes, over the limit of ${maxMessageBytes} (maxMessageBytes)`;
 }

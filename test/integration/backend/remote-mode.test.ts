@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type BrokerProcess, startBrokerProcess } from '../../../bench/broker-process.js';
 import { DirectBackend } from '../../../sdk/backend/direct-backend.js';
+import { readGroupDescription } from '../../../sdk/group/group-description.js';
 import { partitionRefs, type TopicDescription } from '../../../sdk/log/topics.js';
 import type { S3ObjectStore } from '../../../sdk/store/s3-object-store.js';
 import { type ChildWorker, killRunningChildren, startChild } from '../../helpers/child-workers.js';
@@ -90,6 +91,18 @@ describe('remote mode: klog broker start in child processes on MinIO', () => {
       members.push(await startChild<GroupChildMessage>(MEMBER, [JSON.stringify(config)]));
     }
     await Promise.all(members.map((member) => member.waitFor((message) => message.type === 'running')));
+    // Produce only once both members own partitions: otherwise the first member to join may read every record
+    // before the second one's assignment lands, and "the two members shared the partitions" would say nothing.
+    const groups = new DirectBackend(target.store).groups;
+    await eventually(async () => {
+      const description = await readGroupDescription(groups, 'orders-group');
+      const names = description.members.map((member) => member.clientId).sort();
+      return (
+        description.state === 'Stable' &&
+        JSON.stringify(names) === '["m1","m2"]' &&
+        description.members.every((member) => member.owned.length > 0)
+      );
+    }, 'a stable group of m1 and m2');
 
     const batches = 10;
     const recordsPerBatch = 5;
