@@ -32,7 +32,9 @@ function asBuffer(bytes: Uint8Array): Buffer {
 
 function toHeaders(record: StoredRecord): ConsumedHeaders {
   const headers: ConsumedHeaders = {};
-  for (const header of record.headers) {
+  const stored = record.headers;
+  if (stored.length === 0) return headers;
+  for (const header of stored) {
     // The public header type has no null; a header stored without a value (only possible for records not
     // written by the Producer) reads as an empty Buffer.
     const value = header.value === null ? EMPTY : asBuffer(header.value);
@@ -53,14 +55,36 @@ function setHeader(headers: ConsumedHeaders, key: string, value: Buffer | Buffer
   }
 }
 
+const MAX_SAFE_OFFSET = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** Offsets below 2^53 are converted through a number: cheaper than a bigint's own `toString`, same digits. */
+function offsetText(offset: bigint): string {
+  return offset <= MAX_SAFE_OFFSET ? String(Number(offset)) : offset.toString();
+}
+
+/**
+ * The text of the last timestamp converted: the records of a batch mostly share a timestamp (a send stamps all
+ * its messages with one), so they can share its string too.
+ */
+let lastTimestamp = -1;
+let lastTimestampText = '';
+
+function timestampText(timestamp: number): string {
+  if (timestamp !== lastTimestamp) {
+    lastTimestamp = timestamp;
+    lastTimestampText = String(timestamp);
+  }
+  return lastTimestampText;
+}
+
 /** `size` is passed in because the consumer already measured the record when it buffered it. */
 export function toConsumedMessage(record: StoredRecord, size: number): ConsumedMessage {
   return {
     key: record.key === null ? null : asBuffer(record.key),
     value: record.value === null ? null : asBuffer(record.value),
     headers: toHeaders(record),
-    timestamp: String(record.timestamp),
-    offset: record.offset.toString(),
+    timestamp: timestampText(record.timestamp),
+    offset: offsetText(record.offset),
     attributes: 0,
     size,
   };

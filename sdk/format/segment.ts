@@ -184,6 +184,12 @@ const MAX_TIMESTAMP_HIGH_WORD = 2 ** 20;
 const MIN_RECORD_BYTES = 6;
 /** A header is at least 2 bytes: keyLength and valueLength. */
 const MIN_HEADER_BYTES = 2;
+/**
+ * Decoded records without headers (nearly all of them) share this array instead of allocating one each: a
+ * consumer buffers many records, and every object it holds costs garbage-collection time. Frozen, so that code
+ * changing a decoded record's headers fails loudly instead of changing every record.
+ */
+const NO_HEADERS = Object.freeze([]) as unknown as RecordHeader[];
 
 // ---------------------------------------------------------------------------------------------------------------
 // Errors
@@ -286,8 +292,12 @@ function encodeRecords(
   let bytes: Buffer;
   let uncompressedLength = sectionLength;
   if (compression === 'none') {
-    bytes = Buffer.allocUnsafe(BATCH_HEADER_BYTES + sectionLength);
+    // Room for a one-batch segment's header and directory is kept in front of the batch, so that `encodeSegment`
+    // can write them there instead of copying the batch (a megabyte for a full batch) into a new object.
+    const withPrefix = Buffer.allocUnsafeSlow(SINGLE_BATCH_PREFIX_BYTES + BATCH_HEADER_BYTES + sectionLength);
+    bytes = withPrefix.subarray(SINGLE_BATCH_PREFIX_BYTES);
     writeRecords(records, baseTimestamp, bytes, BATCH_HEADER_BYTES);
+    batchesWithFreePrefix.add(bytes);
   } else {
     const section = Buffer.allocUnsafe(sectionLength);
     writeRecords(records, baseTimestamp, section, 0);
@@ -418,6 +428,25 @@ function writeTimestamp(buf: Buffer, pos: number, timestamp: number): void {
 // ---------------------------------------------------------------------------------------------------------------
 // Encoding segments
 
+/** A segment of one batch: the fixed header and one directory entry come before the batch's bytes. */
+const SINGLE_BATCH_PREFIX_BYTES = SEGMENT_FIXED_HEADER_BYTES + DIRECTORY_ENTRY_BYTES;
+
+/**
+ * Batch bytes `encodeRecords` allocated with SINGLE_BATCH_PREFIX_BYTES of unused room in front of them. The first
+ * one-batch segment built from such a batch uses that room and takes the batch out of this set; any later one
+ * copies, so that a segment returned earlier never changes.
+ */
+const batchesWithFreePrefix = new WeakSet<Uint8Array>();
+
+/** The object a one-batch segment will be: the batch's own buffer with its free prefix, or a new one. */
+function singleBatchSegment(batch: Uint8Array): { out: Buffer; copy: boolean } {
+  if (batchesWithFreePrefix.delete(batch) && batch.byteOffset >= SINGLE_BATCH_PREFIX_BYTES) {
+    const start = batch.byteOffset - SINGLE_BATCH_PREFIX_BYTES;
+    return { out: Buffer.from(batch.buffer, start, SINGLE_BATCH_PREFIX_BYTES + batch.length), copy: false };
+  }
+  return { out: Buffer.allocUnsafeSlow(SINGLE_BATCH_PREFIX_BYTES + batch.length), copy: true };
+}
+
 /** Builds a segment object from batches that follow each other in offsets, the first at `baseOffset`. */
 export function encodeSegment(baseOffset: bigint, batches: readonly EncodedBatch[]): Uint8Array {
   if (batches.length === 0) throw invalid('A segment needs at least one batch.');
@@ -439,7 +468,8 @@ export function encodeSegment(baseOffset: bigint, batches: readonly EncodedBatch
     });
   }
 
-  const out = Buffer.allocUnsafeSlow(totalLength);
+  const single = batches.length === 1 ? singleBatchSegment(batches[0]!.bytes) : null;
+  const out = single === null ? Buffer.allocUnsafeSlow(totalLength) : single.out;
   out.fill(0, 0, dataStart);
   out.set(MAGIC, 0);
   out[4] = SEGMENT_MAJOR_VERSION;
@@ -464,7 +494,7 @@ export function encodeSegment(baseOffset: bigint, batches: readonly EncodedBatch
     out.writeUInt32BE(batch.writerEpoch, at + 28);
     writeTimestamp(out, at + 32, batch.maxTimestamp);
     out[at + 40] = batch.bytes[5]!;
-    out.set(batch.bytes, position);
+    if (single === null || single.copy) out.set(batch.bytes, position);
     relativeOffset += batch.recordCount;
     position += batch.bytes.length;
   }
@@ -718,10 +748,13 @@ function readRecords(
   key: string,
   where: string,
 ): StoredRecord[] {
-  const text = Buffer.from(section.buffer, section.byteOffset, section.byteLength);
-  const cursor: ReadCursor = { bytes: section, pos: 0, end: section.length };
-  const records: StoredRecord[] = [];
+  // Keys and values are views made from a Buffer, so that they are Buffers already and the consumer does not wrap
+  // each of them in a second object.
+  const text = Buffer.isBuffer(section) ? section : Buffer.from(section.buffer, section.byteOffset, section.byteLength);
+  const cursor: ReadCursor = { bytes: text, pos: 0, end: text.length };
   const { recordCount, baseTimestamp, maxTimestamp } = header;
+  const records: StoredRecord[] = new Array(recordCount);
+  let offset = baseOffset;
   for (let i = 0; i < recordCount; i++) {
     cursor.end = section.length;
     const length = readVarint(cursor);
@@ -741,7 +774,7 @@ function readRecords(
     if (headerCount < 0 || headerCount * MIN_HEADER_BYTES > cursor.end - cursor.pos) {
       throw corrupt(key, `${where}: record ${i} claims ${headerCount} headers`);
     }
-    const headers: RecordHeader[] = [];
+    const headers: RecordHeader[] = headerCount === 0 ? NO_HEADERS : [];
     for (let h = 0; h < headerCount; h++) {
       const keyLength = readVarint(cursor);
       if (keyLength < 0 || keyLength > cursor.end - cursor.pos) {
@@ -752,7 +785,8 @@ function readRecords(
       headers.push({ key: headerKey, value: readField(cursor, key, where) });
     }
     if (cursor.pos !== recordEnd) throw corrupt(key, `${where}: record ${i} has bytes after its last header`);
-    records.push({ offset: baseOffset + BigInt(i), timestamp, key: recordKey, value, headers });
+    records[i] = { offset, timestamp, key: recordKey, value, headers };
+    offset += 1n;
   }
   if (cursor.pos !== section.length) throw corrupt(key, `${where} has bytes after its last record`);
   return records;

@@ -13,6 +13,7 @@
  * compacted into large `data/` segments, and the small originals deleted after a grace period: a segment that was
  * listed or found in an index but is gone when read makes the reader locate X again (meta and index), so a
  * consumer sees each retained record exactly once and never mistakes a compacted segment for the end of the log.
+ * A reader that is behind fetches the next few segments at once when it knows their keys (read-ahead.ts).
  */
 import { type PartitionLogOptions, partitionLogDefaults } from '../config.js';
 import { KlogError } from '../errors.js';
@@ -28,7 +29,8 @@ import {
 import { type PartitionRef, segmentKey } from '../store/keys.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { findIndexCovering, readIndexAt, segmentAt, segmentsForTimestamp } from './partition-index.js';
-import { listSegments, readSegmentHead } from './segment-list.js';
+import { listSegmentsAhead, ReadAhead } from './read-ahead.js';
+import { listSegments, readSegmentHead, type SegmentRef } from './segment-list.js';
 import { getWithRetries } from './store-reads.js';
 import { endOfLog, requireMeta } from './tail.js';
 
@@ -57,6 +59,14 @@ export const readDefaults = {
    * (compaction's originals deleted after the grace period, or retention) before it reports the store unavailable.
    */
   relocateAttempts: 8,
+  /**
+   * Segments a reader that is behind fetches at once (read-ahead.ts), within the read's `maxBytes`. A reader
+   * learns that it is behind when it reads `listAfterHits` segments in a row at the boundary: it then LISTs the
+   * next `listAheadLimit` keys instead of finding each one with a GET of its own.
+   */
+  readAheadSegments: 4,
+  listAfterHits: 2,
+  listAheadLimit: 100,
 } as const;
 
 interface LoadedSegment {
@@ -76,6 +86,8 @@ export class PartitionReader {
   private missesAtBoundary = 0;
   /** The index object the last indexed segment came from: the following segments are found in it. */
   private index: PartitionIndex | null = null;
+  /** Segments known from a LIST to follow the position, in offset order: what read-ahead may fetch. */
+  private upcoming: SegmentRef[] = [];
 
   constructor(store: ObjectStore, ref: PartitionRef, options: Partial<PartitionLogOptions> = {}) {
     this.store = store;
@@ -95,26 +107,95 @@ export class PartitionReader {
   /** Reads batches from `offset` on, across segments, until `maxBytes` or the end of the log. */
   async read(offset: bigint, options: ReadOptions = {}): Promise<ReadResult> {
     let budget = options.maxBytes ?? readDefaults.maxBytes;
-    const records: StoredRecord[] = [];
+    let records: StoredRecord[] = [];
     let nextOffset = offset;
     let vanished = 0;
-    while (budget > 0) {
-      const segment = this.holds(this.current, nextOffset) ? this.current : await this.load(nextOffset);
-      if (segment === null) break;
-      const part = await this.readFrom(segment, nextOffset, budget, nextOffset === offset);
-      if (part === null) {
-        // The segment was deleted after its header was read: locate the offset again.
-        this.current = null;
-        if (++vanished > readDefaults.relocateAttempts) throw this.unavailable(nextOffset);
-        continue;
+    let loadedSinceList = 0;
+    const ahead = new ReadAhead(this.store, readDefaults.readAheadSegments, this.options.rangeReadThresholdBytes);
+    try {
+      while (budget > 0) {
+        let segment: LoadedSegment | null;
+        if (this.holds(this.current, nextOffset)) {
+          segment = this.current;
+        } else {
+          if (loadedSinceList >= readDefaults.listAfterHits && this.upcomingFrom(nextOffset).length === 0) {
+            this.upcoming = await listSegmentsAhead(this.store, this.ref, nextOffset, readDefaults.listAheadLimit);
+            loadedSinceList = 0;
+          }
+          const fetchedAhead = await this.loadAhead(nextOffset, budget, ahead);
+          if (fetchedAhead !== undefined) {
+            segment = fetchedAhead;
+          } else {
+            segment = await this.load(nextOffset);
+            loadedSinceList++;
+          }
+        }
+        if (segment === null) break;
+        const part = await this.readFrom(segment, nextOffset, budget, nextOffset === offset);
+        if (part === null) {
+          // The segment was deleted after its header was read: locate the offset again.
+          this.current = null;
+          if (++vanished > readDefaults.relocateAttempts) throw this.unavailable(nextOffset);
+          continue;
+        }
+        if (records.length === 0) records = part.records;
+        else for (const record of part.records) records.push(record);
+        budget -= part.bytes;
+        nextOffset = part.nextOffset;
+        // Stop inside a segment (the budget ran out) rather than fetching the next one.
+        if (part.bytes === 0 || nextOffset < segment.header.endOffset) break;
       }
-      for (const record of part.records) records.push(record);
-      budget -= part.bytes;
-      nextOffset = part.nextOffset;
-      // Stop inside a segment (the budget ran out) rather than fetching the next one.
-      if (part.bytes === 0 || nextOffset < segment.header.endOffset) break;
+    } finally {
+      ahead.discard();
     }
     return { records, nextOffset };
+  }
+
+  /**
+   * The segments known to follow each other from `offset` on: from the kept index when it covers `offset`, else
+   * from the last LIST. Empty when the next segment's key is not known.
+   */
+  private upcomingFrom(offset: bigint): readonly SegmentRef[] {
+    const limit = readDefaults.readAheadSegments;
+    const index = this.index;
+    if (index !== null && offset >= index.baseOffset && offset < index.endOffset) {
+      const entry = segmentAt(index, offset);
+      if (entry === undefined || entry.baseOffset !== offset) return [];
+      const at = index.segments.indexOf(entry);
+      return index.segments.slice(at, at + limit);
+    }
+    const at = this.upcoming.findIndex((segment) => segment.baseOffset >= offset);
+    if (at < 0 || this.upcoming[at]!.baseOffset !== offset) {
+      this.upcoming = [];
+      return [];
+    }
+    if (at > 0) this.upcoming = this.upcoming.slice(at);
+    return this.upcoming.slice(0, limit);
+  }
+
+  /**
+   * The segment at `offset` through read-ahead, with GETs of the following ones started within `budget`.
+   * Undefined when read-ahead does not know the segment or it vanished: the caller then takes the ordinary path,
+   * which locates the offset again (a 404 there means what it always means).
+   */
+  private async loadAhead(offset: bigint, budget: number, ahead: ReadAhead): Promise<LoadedSegment | undefined> {
+    const upcoming = this.upcomingFrom(offset);
+    const first = upcoming[0];
+    if (first === undefined) return undefined;
+    ahead.start(upcoming, budget);
+    const taken = ahead.take(offset);
+    if (taken === undefined) return undefined;
+    // The segment taken is no longer in flight: start the next ones with what is left of the budget after it.
+    ahead.start(upcoming.slice(1), budget - taken.size);
+    const object = await taken.result;
+    if (object === null) {
+      this.upcoming = [];
+      ahead.discard();
+      return undefined;
+    }
+    const header = decodeSegmentHeader(object.body, first.key);
+    if (header.baseOffset !== offset) return undefined;
+    return this.remember({ key: first.key, header, bytes: object.body });
   }
 
   /** The first offset whose record has a timestamp at or after `timestamp`, or null when there is none. */
@@ -161,9 +242,23 @@ export class PartitionReader {
       this.missesAtBoundary++;
       // The first miss at a boundary checks whether the offset was indexed meanwhile (its `log/` original may be
       // gone after compaction); later misses are an idle partition, and only every few of them LIST.
-      if (this.missesAtBoundary !== 1 && this.missesAtBoundary % readDefaults.listEveryMisses !== 0) return null;
+      if (this.missesAtBoundary === 1) return this.checkBoundary(offset);
+      if (this.missesAtBoundary % readDefaults.listEveryMisses !== 0) return null;
     }
     return this.locate(offset);
+  }
+
+  /**
+   * The first 404 at a boundary: meta alone tells whether the offset was indexed meanwhile (then it is located
+   * through the index, as its `log/` original may be gone after compaction) or fell below the log start. A reader
+   * that follows the tail gets such a 404 after every segment it catches up with, so this costs one GET, not a
+   * LIST and a GET of the segment just read; the LISTs of every few misses still catch anything else.
+   */
+  private async checkBoundary(offset: bigint): Promise<LoadedSegment | null> {
+    const meta = await requireMeta(this.store, this.ref);
+    if (offset < meta.logStartOffset) throw this.outOfRange(offset, `below the log start ${meta.logStartOffset}`);
+    if (offset < meta.indexedEndOffset) return this.locate(offset);
+    return null;
   }
 
   /**
@@ -210,6 +305,7 @@ export class PartitionReader {
     }
     const from = meta.indexedEndOffset > meta.logStartOffset ? meta.indexedEndOffset : meta.logStartOffset;
     const segments = await listSegments(this.store, this.ref, from);
+    this.upcoming = segments;
     let candidate = segments[0];
     for (const segment of segments) {
       if (segment.baseOffset > offset) break;
@@ -272,10 +368,18 @@ export class PartitionReader {
     }
     const batches = await this.readBatches(segment, chosen);
     if (batches === null) return null;
-    const records: StoredRecord[] = [];
+    let records: StoredRecord[] = [];
     for (const batch of batches) {
       if (batch.control) continue;
-      for (const record of batch.records) if (record.offset >= offset) records.push(record);
+      const batchRecords = batch.records;
+      // Only the first batch can start before `offset`; the others are taken whole without comparing offsets.
+      let from = 0;
+      while (from < batchRecords.length && batchRecords[from]!.offset < offset) from++;
+      if (records.length === 0 && from === 0) {
+        records = batchRecords;
+        continue;
+      }
+      for (let index = from; index < batchRecords.length; index++) records.push(batchRecords[index]!);
     }
     const last = chosen.at(-1);
     const nextOffset = last === undefined ? offset : header.baseOffset + BigInt(last.relativeOffset + last.offsetCount);
