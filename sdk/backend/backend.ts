@@ -8,6 +8,7 @@
 import type { ReadOptions, ReadResult } from '../log/partition-reader.js';
 import type { PartitionStats } from '../log/partition-stats.js';
 import type { AppendRequest, AppendResult } from '../log/partition-writer.js';
+import type { RunReadResult } from '../log/record-run.js';
 import type { CreateTopicOptions, TopicConfig, TopicDescription } from '../log/topics.js';
 import type { ExclusiveWriter } from '../log/writer-fence.js';
 import type { PartitionMaintenance } from '../maintenance/maintenance-result.js';
@@ -22,6 +23,11 @@ export interface PartitionReadHandle {
    */
   readonly waitsForData?: boolean;
   read(offset: bigint, options?: ReadOptions): Promise<ReadResult>;
+  /**
+   * Reads as `read` does but builds records only when they are used (sdk/log/record-run.ts), so that a consumer's
+   * buffer holds batches rather than record objects. A handle without it is read with `read`.
+   */
+  readRuns?(offset: bigint, options?: ReadOptions): Promise<RunReadResult>;
   earliestOffset(): Promise<bigint>;
   latestOffset(): Promise<bigint>;
   offsetForTimestamp(timestamp: number): Promise<bigint | null>;

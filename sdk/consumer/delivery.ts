@@ -147,7 +147,7 @@ export class Delivery {
       const payload: EachMessagePayload = {
         topic,
         partition,
-        message: toConsumedMessage(records[index]!, size),
+        message: toConsumedMessage(records.at(index), size),
         heartbeat: () => this.hooks.heartbeat(fetcher),
         pause,
       };
@@ -202,7 +202,7 @@ export class Delivery {
     const messages: ConsumedMessage[] = new Array(records.length - from);
     let newBytes = 0;
     for (let index = from; index < records.length; index++) {
-      messages[index - from] = toConsumedMessage(records[index]!, sizes[index]!);
+      messages[index - from] = toConsumedMessage(records.at(index), sizes[index]!);
       if (index >= chunk.counted) newBytes += sizes[index]!;
     }
     if (records.length > chunk.counted) {
@@ -211,7 +211,7 @@ export class Delivery {
     }
     const batch = new ConsumedBatch(topic, partition, fetcher.knownEnd, messages);
     let resolved: bigint | null = null;
-    const nextOffset = () => (resolved === null ? records[from]!.offset : resolved + 1n).toString();
+    const nextOffset = () => (resolved === null ? records.offsetAt(from) : resolved + 1n).toString();
     const payload: EachBatchPayload = {
       batch,
       resolveOffset: (offset: string) => {
@@ -229,11 +229,10 @@ export class Delivery {
     };
     try {
       await eachBatch(payload);
-      if (this.handlers.eachBatchAutoResolve) resolved = records.at(-1)!.offset;
+      if (this.handlers.eachBatchAutoResolve) resolved = records.offsetAt(records.length - 1);
     } finally {
       if (fetcher.epoch === epoch && resolved !== null) {
-        const last = resolved;
-        while (chunk.next < records.length && records[chunk.next]!.offset <= last) chunk.next++;
+        chunk.next = records.firstAbove(resolved, chunk.next);
       }
     }
   }

@@ -4,24 +4,20 @@
  * per request).
  *
  * Bytes are counted as payload bytes: key, value, and header keys and values (`recordPayloadBytes`, the
- * measure of `maxMessageBytes` and of the client's counters). Stored batch bytes would not do: a read
- * returns decoded records, and a compressed batch decodes to more than it stores.
+ * measure of `maxMessageBytes` and of the client's counters). Stored batch bytes would not do: a compressed
+ * batch is held decompressed once read, and records are admitted one by one. A read measures each record when it
+ * checks its batch, without building it (sdk/log/record-run.ts).
  *
  * A read first reserves the bytes it asks for, so that concurrent reads do not all count on the same free
  * space; when it returns, records are admitted from the first on while they fit under the bound, and the
  * rest are dropped (the partition reads them again later). The one allowed excess: a single record larger
  * than the whole bound is admitted when nothing else is buffered, or it could never be delivered.
  */
-import type { StoredRecord } from '../format/segment.js';
-import { recordPayloadBytes } from '../log/record-size.js';
-
 export interface Admission {
   /** Records admitted, from the first. */
   count: number;
   /** Their payload bytes, in all. */
   bytes: number;
-  /** Payload bytes of each admitted record, by index. */
-  sizes: Uint32Array;
   /** Payload bytes of the first record left out, or 0 when every record was admitted. */
   firstLeftOut: number;
 }
@@ -60,27 +56,29 @@ export class FetchBuffer {
     this.reserved -= bytes;
   }
 
-  /** Gives back `reservation` and admits records from the first while they fit under the bound. */
-  admit(reservation: number, records: readonly StoredRecord[]): Admission {
+  /**
+   * Gives back `reservation` and admits records from the first while they fit under the bound. `sizes` are the
+   * payload bytes of the read's records, `length` of them.
+   */
+  admit(reservation: number, sizes: Uint32Array, length = sizes.length): Admission {
     this.reserved -= reservation;
     const room = this.maxBytes - this.buffered;
-    const sizes = new Uint32Array(records.length);
     let bytes = 0;
     let count = 0;
     let firstLeftOut = 0;
-    for (const record of records) {
-      const size = recordPayloadBytes(record);
+    while (count < length) {
+      const size = sizes[count]!;
       const alone = count === 0 && this.buffered === 0;
       if (bytes + size > room && !alone) {
         firstLeftOut = size;
         break;
       }
-      sizes[count++] = size;
+      count++;
       bytes += size;
     }
     this.buffered += bytes;
     if (this.buffered > this.highWater) this.highWater = this.buffered;
-    return { count, bytes, sizes, firstLeftOut };
+    return { count, bytes, firstLeftOut };
   }
 
   /** Frees the bytes of records the application has handled (or that a seek or stop dropped). */

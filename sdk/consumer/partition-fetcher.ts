@@ -15,15 +15,16 @@ import type { PartitionReadHandle } from '../backend/backend.js';
 import type { Logger } from '../client/logger.js';
 import { type RetryConfig, retrying } from '../client/retrier.js';
 import { isKlogError, type KlogError } from '../errors.js';
-import type { StoredRecord } from '../format/segment.js';
-import type { ReadResult } from '../log/partition-reader.js';
+import { decodedRun, type RunReadResult } from '../log/record-run.js';
 import type { PartitionRef } from '../store/keys.js';
+import { ChunkRecords } from './chunk-records.js';
 import type { FetchBuffer } from './fetch-buffer.js';
 import { type OffsetResetPolicy, resolveStartPosition, type StartPosition } from './start-position.js';
 
 /** Records of one read, admitted to the buffer, handed to the application from `next` on. */
 export interface BufferedChunk {
-  records: StoredRecord[];
+  /** Built when they are delivered (chunk-records.ts). */
+  records: ChunkRecords;
   /** Payload bytes of each record, by index. */
   sizes: Uint32Array;
   /** Payload bytes of all the records: what the chunk holds in the fetch buffer until it is done. */
@@ -119,7 +120,7 @@ export class PartitionFetcher {
    */
   nextToHandle(): bigint | null {
     const first = this.chunks[0];
-    return first?.records[first.next]?.offset ?? this.position;
+    return first === undefined ? this.position : nextOf(first);
   }
 
   /** Finds the start position now if it is not known yet (so that 'latest' means "when run started"). */
@@ -143,9 +144,9 @@ export class PartitionFetcher {
       await this.resolveStart();
       const from = this.position;
       if (epoch !== this.fetchEpoch || from === null) return false;
-      let result: ReadResult;
+      let result: RunReadResult;
       try {
-        result = await this.retry(() => this.handle.read(from, { maxBytes: reservation }), 'read');
+        result = await this.retry(() => this.read(from, reservation), 'read');
       } catch (error) {
         if (!isKlogError(error, 'OFFSET_OUT_OF_RANGE')) throw error;
         // After a seek the error is about a position nobody wants any more.
@@ -172,8 +173,8 @@ export class PartitionFetcher {
   /** Drops the buffered records and moves back to the first one not handled (the consumer is stopping). */
   rewind(): void {
     const first = this.chunks[0];
-    const record = first?.records[first.next];
-    if (record !== undefined) this.position = record.offset;
+    const next = first === undefined ? null : nextOf(first);
+    if (next !== null) this.position = next;
     this.drop();
     this.wake();
   }
@@ -187,8 +188,8 @@ export class PartitionFetcher {
     this.fetchEpoch++;
     const dropped = this.chunks.splice(keepFirst ? 1 : 0);
     const first = dropped[0];
-    const record = first?.records[first.next];
-    if (record !== undefined) this.position = record.offset;
+    const next = first === undefined ? null : nextOf(first);
+    if (next !== null) this.position = next;
     for (const chunk of dropped) {
       this.buffered -= chunk.bytes;
       this.buffer.release(chunk.bytes);
@@ -209,9 +210,17 @@ export class PartitionFetcher {
     this.buffer.release(chunk.bytes);
   }
 
-  private take(reservation: number, from: bigint, result: ReadResult): boolean {
-    const { records, nextOffset } = result;
-    const admission = this.buffer.admit(reservation, records);
+  /** Reads runs of records, which the buffer holds without building records, when the handle can. */
+  private async read(from: bigint, maxBytes: number): Promise<RunReadResult> {
+    if (this.handle.readRuns !== undefined) return this.handle.readRuns(from, { maxBytes });
+    const { records, nextOffset } = await this.handle.read(from, { maxBytes });
+    return { runs: records.length === 0 ? [] : [decodedRun(records)], nextOffset };
+  }
+
+  private take(reservation: number, from: bigint, result: RunReadResult): boolean {
+    const { nextOffset } = result;
+    const records = new ChunkRecords(result.runs);
+    const admission = this.buffer.admit(reservation, records.sizes, records.length);
     if (nextOffset > this.end) this.end = nextOffset;
     if (records.length === 0) {
       // Nothing new, or only control records (which still move the position).
@@ -228,12 +237,12 @@ export class PartitionFetcher {
     }
     this.needed = 0;
     if (admission.count < records.length) {
-      this.position = records[admission.count]!.offset;
-      records.length = admission.count;
+      this.position = records.offsetAt(admission.count);
+      records.truncate(admission.count);
     } else {
       this.position = nextOffset;
     }
-    this.chunks.push({ records, sizes: admission.sizes, bytes: admission.bytes, next: 0, counted: 0 });
+    this.chunks.push({ records, sizes: records.sizes, bytes: admission.bytes, next: 0, counted: 0 });
     this.buffered += admission.bytes;
     return true;
   }
@@ -291,4 +300,9 @@ export class PartitionFetcher {
       `${what} of ${this.ref.topic}/${this.ref.partition}`,
     );
   }
+}
+
+/** The offset of the chunk's next record to hand out, or null when it has none left. */
+function nextOf(chunk: BufferedChunk): bigint | null {
+  return chunk.next < chunk.records.length ? chunk.records.offsetAt(chunk.next) : null;
 }

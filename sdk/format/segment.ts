@@ -700,6 +700,76 @@ export function encodedBatchFromBytes(batchBytes: Uint8Array, key: string): Enco
  * checksum, that the batch agrees with its directory entry, and that every record lies inside its bounds.
  */
 export function decodeBatch(batchBytes: Uint8Array, entry: BatchEntry, segmentBase: bigint, key: string): DecodedBatch {
+  const { header, baseOffset, where, section } = openBatch(batchBytes, entry, segmentBase, key);
+  let records: StoredRecord[];
+  try {
+    records = readRecords(section, header, baseOffset, key, where);
+  } catch (error) {
+    if (error instanceof VarintError) throw corrupt(key, `${where} holds a malformed record: ${error.message}`);
+    throw error;
+  }
+  const decoded: DecodedBatch = { entry, baseOffset, crc: header.crc, control: header.control, records };
+  if (header.control) {
+    decoded.controlRecord = readControlRecord(records, key, where);
+    decoded.records = [];
+  }
+  return decoded;
+}
+
+/**
+ * A data batch whose records were checked and measured but not built yet: a consumer holds many of these in its
+ * fetch buffer, and record objects that live that long cost more in garbage collection than building them later.
+ */
+export class ScannedBatch {
+  readonly baseOffset: bigint;
+  /** Payload bytes of each record: key, value, and header keys and values (`recordPayloadBytes`). */
+  readonly sizes: Uint32Array;
+  private readonly section: Uint8Array;
+  private readonly header: BatchHeader;
+  private readonly key: string;
+  private readonly where: string;
+
+  constructor(opened: OpenedBatch, sizes: Uint32Array, key: string) {
+    this.baseOffset = opened.baseOffset;
+    this.section = opened.section;
+    this.header = opened.header;
+    this.where = opened.where;
+    this.sizes = sizes;
+    this.key = key;
+  }
+
+  /** Builds the records, as `decodeBatch` does (the checks were made when the batch was scanned). */
+  records(): StoredRecord[] {
+    return readRecords(this.section, this.header, this.baseOffset, this.key, this.where);
+  }
+}
+
+/**
+ * Checks a data batch as `decodeBatch` does, checksum and every record, and measures its records without building
+ * them (`ScannedBatch.records` does that later). Control batches are refused: they are decoded, never delivered.
+ */
+export function scanBatch(batchBytes: Uint8Array, entry: BatchEntry, segmentBase: bigint, key: string): ScannedBatch {
+  const opened = openBatch(batchBytes, entry, segmentBase, key);
+  if (opened.header.control) throw new KlogError('INTERNAL_ERROR', `${opened.where} in ${key} is a control batch.`);
+  try {
+    return new ScannedBatch(opened, scanRecords(opened, key), key);
+  } catch (error) {
+    if (error instanceof VarintError) throw corrupt(key, `${opened.where} holds a malformed record: ${error.message}`);
+    throw error;
+  }
+}
+
+interface OpenedBatch {
+  header: BatchHeader;
+  baseOffset: bigint;
+  /** "the batch at offset N", for error messages. */
+  where: string;
+  /** The records section, decompressed. */
+  section: Uint8Array;
+}
+
+/** Checks a batch's header against its directory entry and decompresses its records. */
+function openBatch(batchBytes: Uint8Array, entry: BatchEntry, segmentBase: bigint, key: string): OpenedBatch {
   const baseOffset = segmentBase + BigInt(entry.relativeOffset);
   const where = `the batch at offset ${baseOffset}`;
   if (batchBytes.length !== entry.length) {
@@ -726,19 +796,60 @@ export function decodeBatch(batchBytes: Uint8Array, entry: BatchEntry, segmentBa
     header.uncompressedLength,
     key,
   );
-  let records: StoredRecord[];
-  try {
-    records = readRecords(section, header, baseOffset, key, where);
-  } catch (error) {
-    if (error instanceof VarintError) throw corrupt(key, `${where} holds a malformed record: ${error.message}`);
-    throw error;
+  return { header, baseOffset, where, section };
+}
+
+/** The checks of `readRecords`, record by record, measuring payload bytes instead of building records. */
+function scanRecords(opened: OpenedBatch, key: string): Uint32Array {
+  const { section, header, where } = opened;
+  const text = Buffer.isBuffer(section) ? section : Buffer.from(section.buffer, section.byteOffset, section.byteLength);
+  const cursor: ReadCursor = { bytes: text, pos: 0, end: text.length };
+  const { recordCount, baseTimestamp, maxTimestamp } = header;
+  const sizes = new Uint32Array(recordCount);
+  for (let i = 0; i < recordCount; i++) {
+    cursor.end = section.length;
+    const length = readVarint(cursor);
+    if (length < 0 || length > section.length - cursor.pos) {
+      throw corrupt(key, `${where}: record ${i} claims ${length} bytes`);
+    }
+    const recordEnd = cursor.pos + length;
+    cursor.end = recordEnd;
+    const timestamp = baseTimestamp + readVarlong(cursor);
+    if (timestamp < baseTimestamp || timestamp > maxTimestamp) {
+      throw corrupt(key, `${where}: record ${i} has a timestamp outside the batch's range`);
+    }
+    if (readVarint(cursor) !== i) throw corrupt(key, `${where}: record ${i} has the wrong offset delta`);
+    let size = skipField(cursor, key, where) + skipField(cursor, key, where);
+    const headerCount = readVarint(cursor);
+    if (headerCount < 0 || headerCount * MIN_HEADER_BYTES > cursor.end - cursor.pos) {
+      throw corrupt(key, `${where}: record ${i} claims ${headerCount} headers`);
+    }
+    for (let h = 0; h < headerCount; h++) {
+      const keyLength = readVarint(cursor);
+      if (keyLength < 0 || keyLength > cursor.end - cursor.pos) {
+        throw corrupt(key, `${where}: record ${i} has a header key of ${keyLength} bytes`);
+      }
+      // Measured as the decoded key, as `recordPayloadBytes` does: bytes that are not UTF-8 decode to more.
+      size += Buffer.byteLength(text.toString('utf8', cursor.pos, cursor.pos + keyLength), 'utf8');
+      cursor.pos += keyLength;
+      size += skipField(cursor, key, where);
+    }
+    if (cursor.pos !== recordEnd) throw corrupt(key, `${where}: record ${i} has bytes after its last header`);
+    sizes[i] = size;
   }
-  const decoded: DecodedBatch = { entry, baseOffset, crc: header.crc, control: header.control, records };
-  if (header.control) {
-    decoded.controlRecord = readControlRecord(records, key, where);
-    decoded.records = [];
+  if (cursor.pos !== section.length) throw corrupt(key, `${where} has bytes after its last record`);
+  return sizes;
+}
+
+/** Steps over a key, value or header value; returns its length (0 for null). */
+function skipField(cursor: ReadCursor, key: string, where: string): number {
+  const length = readVarint(cursor);
+  if (length === -1) return 0;
+  if (length < -1 || length > cursor.end - cursor.pos) {
+    throw corrupt(key, `${where} holds a field of ${length} bytes that does not fit in its record`);
   }
-  return decoded;
+  cursor.pos += length;
+  return length;
 }
 
 function readRecords(

@@ -25,11 +25,13 @@ import {
   decodeSegmentHeader,
   type SegmentHeader,
   type StoredRecord,
+  scanBatch,
 } from '../format/segment.js';
 import { type PartitionRef, segmentKey } from '../store/keys.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { findIndexCovering, readIndexAt, segmentAt, segmentsForTimestamp } from './partition-index.js';
 import { listSegmentsAhead, ReadAhead } from './read-ahead.js';
+import { type RecordRun, type RunReadResult, scannedRun } from './record-run.js';
 import { listSegments, readSegmentHead, type SegmentRef } from './segment-list.js';
 import { getWithRetries } from './store-reads.js';
 import { endOfLog, requireMeta } from './tail.js';
@@ -69,6 +71,14 @@ export const readDefaults = {
   listAheadLimit: 100,
 } as const;
 
+/** What one segment's part of a read gives: records, or runs (one of the two stays empty), and bytes read. */
+interface SegmentPart {
+  records: StoredRecord[];
+  runs: RecordRun[];
+  nextOffset: bigint;
+  bytes: number;
+}
+
 interface LoadedSegment {
   key: string;
   header: SegmentHeader;
@@ -106,8 +116,27 @@ export class PartitionReader {
 
   /** Reads batches from `offset` on, across segments, until `maxBytes` or the end of the log. */
   async read(offset: bigint, options: ReadOptions = {}): Promise<ReadResult> {
+    const { records, nextOffset } = await this.readParts(offset, options, false);
+    return { records, nextOffset };
+  }
+
+  /**
+   * Reads as `read` does, but builds no records: each batch is checked and measured now (corruption is reported
+   * here, as by `read`) and its records are built when a run's `records()` is called (record-run.ts).
+   */
+  async readRuns(offset: bigint, options: ReadOptions = {}): Promise<RunReadResult> {
+    const { runs, nextOffset } = await this.readParts(offset, options, true);
+    return { runs, nextOffset };
+  }
+
+  private async readParts(
+    offset: bigint,
+    options: ReadOptions,
+    lazy: boolean,
+  ): Promise<{ records: StoredRecord[]; runs: RecordRun[]; nextOffset: bigint }> {
     let budget = options.maxBytes ?? readDefaults.maxBytes;
     let records: StoredRecord[] = [];
+    const runs: RecordRun[] = [];
     let nextOffset = offset;
     let vanished = 0;
     let loadedSinceList = 0;
@@ -131,7 +160,7 @@ export class PartitionReader {
           }
         }
         if (segment === null) break;
-        const part = await this.readFrom(segment, nextOffset, budget, nextOffset === offset);
+        const part = await this.readFrom(segment, nextOffset, budget, nextOffset === offset, lazy);
         if (part === null) {
           // The segment was deleted after its header was read: locate the offset again.
           this.current = null;
@@ -140,6 +169,7 @@ export class PartitionReader {
         }
         if (records.length === 0) records = part.records;
         else for (const record of part.records) records.push(record);
+        for (const run of part.runs) runs.push(run);
         budget -= part.bytes;
         nextOffset = part.nextOffset;
         // Stop inside a segment (the budget ran out) rather than fetching the next one.
@@ -148,7 +178,7 @@ export class PartitionReader {
     } finally {
       ahead.discard();
     }
-    return { records, nextOffset };
+    return { records, runs, nextOffset };
   }
 
   /**
@@ -219,9 +249,11 @@ export class PartitionReader {
       const entry = head.header.batches.find((batch) => !batch.control && batch.maxTimestamp >= timestamp);
       if (entry === undefined) continue;
       const loaded: LoadedSegment = { key: segment.key, header: head.header, bytes: head.complete ? head.bytes : null };
-      const batches = await this.readBatches(loaded, [entry]);
-      if (batches === null) return 'vanished';
-      const record = batches[0]?.records.find((candidate) => candidate.timestamp >= timestamp);
+      const bytes = await this.readBatches(loaded, [entry]);
+      if (bytes === null) return 'vanished';
+      const record = this.decode(loaded, bytes, [entry])[0]?.records.find(
+        (candidate) => candidate.timestamp >= timestamp,
+      );
       if (record !== undefined) return record.offset;
     }
     return null;
@@ -348,13 +380,17 @@ export class PartitionReader {
     this.boundary = offset;
   }
 
-  /** Reads whole batches of one segment, from the one holding `offset`, within `maxBytes` (but at least one). */
+  /**
+   * Reads whole batches of one segment, from the one holding `offset`, within `maxBytes` (but at least one):
+   * decoded, or `lazy` as runs of scanned batches.
+   */
   private async readFrom(
     segment: LoadedSegment,
     offset: bigint,
     maxBytes: number,
     atLeastOne: boolean,
-  ): Promise<(ReadResult & { bytes: number }) | null> {
+    lazy: boolean,
+  ): Promise<SegmentPart | null> {
     const { header } = segment;
     const first = header.batches.findIndex(
       (entry) => offset < header.baseOffset + BigInt(entry.relativeOffset + entry.offsetCount),
@@ -366,10 +402,13 @@ export class PartitionReader {
       chosen.push(entry);
       bytes += entry.length;
     }
-    const batches = await this.readBatches(segment, chosen);
-    if (batches === null) return null;
+    const batchBytes = await this.readBatches(segment, chosen);
+    if (batchBytes === null) return null;
+    const last = chosen.at(-1);
+    const nextOffset = last === undefined ? offset : header.baseOffset + BigInt(last.relativeOffset + last.offsetCount);
+    if (lazy) return { records: [], runs: this.scan(segment, batchBytes, chosen, offset), nextOffset, bytes };
     let records: StoredRecord[] = [];
-    for (const batch of batches) {
+    for (const batch of this.decode(segment, batchBytes, chosen)) {
       if (batch.control) continue;
       const batchRecords = batch.records;
       // Only the first batch can start before `offset`; the others are taken whole without comparing offsets.
@@ -381,16 +420,40 @@ export class PartitionReader {
       }
       for (let index = from; index < batchRecords.length; index++) records.push(batchRecords[index]!);
     }
-    const last = chosen.at(-1);
-    const nextOffset = last === undefined ? offset : header.baseOffset + BigInt(last.relativeOffset + last.offsetCount);
-    return { records, nextOffset, bytes };
+    return { records, runs: [], nextOffset, bytes };
+  }
+
+  private decode(segment: LoadedSegment, batchBytes: Uint8Array[], entries: BatchEntry[]): DecodedBatch[] {
+    return entries.map((entry, index) =>
+      decodeBatch(batchBytes[index]!, entry, segment.header.baseOffset, segment.key),
+    );
+  }
+
+  /** The data batches as runs from `offset` on; control batches are decoded (checked) and left out. */
+  private scan(segment: LoadedSegment, batchBytes: Uint8Array[], entries: BatchEntry[], offset: bigint): RecordRun[] {
+    const runs: RecordRun[] = [];
+    const { key } = segment;
+    const { baseOffset } = segment.header;
+    for (let index = 0; index < entries.length; index++) {
+      const entry = entries[index]!;
+      const bytes = batchBytes[index]!;
+      if (entry.control) {
+        decodeBatch(bytes, entry, baseOffset, key);
+        continue;
+      }
+      const batch = scanBatch(bytes, entry, baseOffset, key);
+      // Only the first batch can start before `offset`.
+      const from = offset > batch.baseOffset ? Number(offset - batch.baseOffset) : 0;
+      if (from < batch.sizes.length) runs.push(scannedRun(batch, from));
+    }
+    return runs;
   }
 
   /**
-   * Decodes the given batches, with one range GET covering them when the segment was not read whole. Null when
-   * the segment was deleted meanwhile; the caller locates the offset again.
+   * The bytes of the given batches, with one range GET covering them when the segment was not read whole. Null
+   * when the segment was deleted meanwhile; the caller locates the offset again.
    */
-  private async readBatches(segment: LoadedSegment, entries: BatchEntry[]): Promise<DecodedBatch[] | null> {
+  private async readBatches(segment: LoadedSegment, entries: BatchEntry[]): Promise<Uint8Array[] | null> {
     const first = entries[0];
     const last = entries.at(-1);
     if (first === undefined || last === undefined) return [];
@@ -406,14 +469,7 @@ export class PartitionReader {
       origin = first.position;
     }
     const source = bytes;
-    return entries.map((entry) =>
-      decodeBatch(
-        source.subarray(entry.position - origin, entry.position - origin + entry.length),
-        entry,
-        segment.header.baseOffset,
-        segment.key,
-      ),
-    );
+    return entries.map((entry) => source.subarray(entry.position - origin, entry.position - origin + entry.length));
   }
 
   private unavailable(offset: bigint): KlogError {

@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { FetchBuffer } from '../../../sdk/consumer/fetch-buffer.js';
-import type { StoredRecord } from '../../../sdk/format/segment.js';
 
-/** Records whose payload is exactly `size` bytes each (value only). */
-function records(sizes: number[]): StoredRecord[] {
-  return sizes.map((size, index) => ({
-    offset: BigInt(index),
-    key: null,
-    value: new Uint8Array(size),
-    headers: [],
-    timestamp: 0,
-  }));
+/** The payload sizes of a read's records. */
+function records(sizes: number[]): Uint32Array {
+  return Uint32Array.from(sizes);
 }
 
 describe('FetchBuffer', () => {
@@ -20,12 +13,17 @@ describe('FetchBuffer', () => {
     expect(buffer.room).toBe(0);
     const first = buffer.admit(100, records([30, 30, 30, 30]));
     expect(first).toMatchObject({ count: 3, bytes: 90, firstLeftOut: 30 });
-    expect([...first.sizes.slice(0, 3)]).toEqual([30, 30, 30]);
     expect(buffer.bufferedBytes).toBe(90);
     expect(buffer.room).toBe(10);
     buffer.release(60);
     expect(buffer.bufferedBytes).toBe(30);
     expect(buffer.maxBufferedBytes).toBe(90);
+  });
+
+  it('admits only the first `length` sizes when given a length', () => {
+    const buffer = new FetchBuffer(100);
+    expect(buffer.admit(0, records([10, 20, 30]), 2)).toMatchObject({ count: 2, bytes: 30, firstLeftOut: 0 });
+    expect(buffer.bufferedBytes).toBe(30);
   });
 
   it('admits a single record larger than the bound only when nothing else is buffered', () => {
@@ -44,7 +42,7 @@ describe('FetchBuffer', () => {
     expect(buffer.room).toBe(20);
     buffer.unreserve(40);
     expect(buffer.room).toBe(60);
-    expect(buffer.admit(40, [])).toMatchObject({ count: 0, bytes: 0, firstLeftOut: 0 });
+    expect(buffer.admit(40, records([]))).toMatchObject({ count: 0, bytes: 0, firstLeftOut: 0 });
     expect(buffer.room).toBe(100);
   });
 });
