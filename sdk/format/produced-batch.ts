@@ -13,12 +13,12 @@
  *     sdk/log/record-size.ts), for the writer's limit check.
  * Every problem is INVALID_ARGUMENT naming it: the bytes come from a client, not from the store.
  */
-import { isUtf8 } from 'node:buffer';
 import { KlogError } from '../errors.js';
 import { type Compression, decompress } from './compression.js';
 import { crc32c } from './crc32c.js';
+import { walkRecords } from './record-walk.js';
 import { BATCH_HEADER_BYTES, BATCH_VERSION, type EncodedBatch, MAX_TIMESTAMP_MS } from './segment.js';
-import { type ReadCursor, readVarint, readVarlong, VarintError } from './varint.js';
+import { VarintError } from './varint.js';
 
 /** A checked batch, as `encodeBatch` would have returned it, with the payload size of each record. */
 export interface ProducedBatch extends EncodedBatch {
@@ -32,8 +32,6 @@ const ATTRIBUTE_CONTROL = 0x08;
 const TWO_POW_32 = 2 ** 32;
 /** The smallest record: length, timestampDelta, offsetDelta, keyLength, valueLength, headerCount. */
 const MIN_RECORD_BYTES = 6;
-/** The smallest header: keyLength and valueLength. */
-const MIN_HEADER_BYTES = 2;
 /** Where the problem is, for a reader of the error that did not write the bytes. */
 const WHERE = 'The batch';
 
@@ -105,61 +103,21 @@ export function checkProducedBatch(bytes: Uint8Array): ProducedBatch {
 
 /**
  * Walks the records section as `decodeBatch` reads it, with the same bounds, without building records; fills
- * `batch.recordBytes`.
+ * `batch.recordBytes`. A client's header keys must be UTF-8, and its header timestamps its records' extremes.
  */
 function measureRecords(section: Uint8Array, batch: ProducedBatch): void {
-  const cursor: ReadCursor = { bytes: section, pos: 0, end: section.length };
-  const { recordCount, baseTimestamp, maxTimestamp, recordBytes } = batch;
-  let smallest = Number.POSITIVE_INFINITY;
-  let largest = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < recordCount; i++) {
-    cursor.end = section.length;
-    const length = readVarint(cursor);
-    if (length < 0 || length > section.length - cursor.pos)
-      throw invalid(`${WHERE}: record ${i} claims ${length} bytes.`);
-    const recordEnd = cursor.pos + length;
-    cursor.end = recordEnd;
-    const timestamp = baseTimestamp + readVarlong(cursor);
-    if (timestamp < baseTimestamp || timestamp > maxTimestamp) {
-      throw invalid(`${WHERE}: record ${i} has a timestamp outside the batch's range.`);
-    }
-    if (timestamp < smallest) smallest = timestamp;
-    if (timestamp > largest) largest = timestamp;
-    if (readVarint(cursor) !== i) throw invalid(`${WHERE}: record ${i} has the wrong offset delta.`);
-    let payload = skipField(cursor, i) + skipField(cursor, i);
-    const headerCount = readVarint(cursor);
-    if (headerCount < 0 || headerCount * MIN_HEADER_BYTES > cursor.end - cursor.pos) {
-      throw invalid(`${WHERE}: record ${i} claims ${headerCount} headers.`);
-    }
-    for (let h = 0; h < headerCount; h++) {
-      const keyLength = readVarint(cursor);
-      if (keyLength < 0 || keyLength > cursor.end - cursor.pos) {
-        throw invalid(`${WHERE}: record ${i} has a header key of ${keyLength} bytes.`);
-      }
-      if (!isUtf8(section.subarray(cursor.pos, cursor.pos + keyLength))) {
-        throw invalid(`${WHERE}: record ${i} has a header key that is not UTF-8.`);
-      }
-      cursor.pos += keyLength;
-      payload += keyLength + skipField(cursor, i);
-    }
-    if (cursor.pos !== recordEnd) throw invalid(`${WHERE}: record ${i} has bytes after its last header.`);
-    recordBytes[i] = payload;
-  }
-  if (cursor.pos !== section.length) throw invalid(`${WHERE} has bytes after its last record.`);
-  if (smallest !== baseTimestamp || largest !== maxTimestamp) {
+  const walk = walkRecords(section, {
+    recordCount: batch.recordCount,
+    baseTimestamp: batch.baseTimestamp,
+    maxTimestamp: batch.maxTimestamp,
+    where: WHERE,
+    fail: (problem) => invalid(`${problem}.`),
+    strictHeaderKeys: true,
+  });
+  batch.recordBytes.set(walk.sizes);
+  if (walk.smallest !== batch.baseTimestamp || walk.largest !== batch.maxTimestamp) {
     throw invalid(`${WHERE}'s base and max timestamps are not its records' smallest and largest.`);
   }
-}
-
-/** Skips a nullable byte field; returns its length (0 for null). */
-function skipField(cursor: ReadCursor, record: number): number {
-  const length = readVarint(cursor);
-  if (length === -1) return 0;
-  if (length < -1 || length > cursor.end - cursor.pos) {
-    throw invalid(`${WHERE}: record ${record} holds a field of ${length} bytes that does not fit in it.`);
-  }
-  cursor.pos += length;
-  return length;
 }
 
 /** An i64 timestamp, or -1 when it lies outside 0..MAX_TIMESTAMP_MS (a negative one has its top bit set). */

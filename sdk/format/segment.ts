@@ -63,6 +63,7 @@
 import { KlogError } from '../errors.js';
 import { CODEC_IDS, type Compression, codecFromId, compress, decompress, isCompression } from './compression.js';
 import { crc32c } from './crc32c.js';
+import { walkRecords } from './record-walk.js';
 import {
   MAX_VARLONG_MAGNITUDE,
   type ReadCursor,
@@ -802,54 +803,14 @@ function openBatch(batchBytes: Uint8Array, entry: BatchEntry, segmentBase: bigin
 /** The checks of `readRecords`, record by record, measuring payload bytes instead of building records. */
 function scanRecords(opened: OpenedBatch, key: string): Uint32Array {
   const { section, header, where } = opened;
-  const text = Buffer.isBuffer(section) ? section : Buffer.from(section.buffer, section.byteOffset, section.byteLength);
-  const cursor: ReadCursor = { bytes: text, pos: 0, end: text.length };
-  const { recordCount, baseTimestamp, maxTimestamp } = header;
-  const sizes = new Uint32Array(recordCount);
-  for (let i = 0; i < recordCount; i++) {
-    cursor.end = section.length;
-    const length = readVarint(cursor);
-    if (length < 0 || length > section.length - cursor.pos) {
-      throw corrupt(key, `${where}: record ${i} claims ${length} bytes`);
-    }
-    const recordEnd = cursor.pos + length;
-    cursor.end = recordEnd;
-    const timestamp = baseTimestamp + readVarlong(cursor);
-    if (timestamp < baseTimestamp || timestamp > maxTimestamp) {
-      throw corrupt(key, `${where}: record ${i} has a timestamp outside the batch's range`);
-    }
-    if (readVarint(cursor) !== i) throw corrupt(key, `${where}: record ${i} has the wrong offset delta`);
-    let size = skipField(cursor, key, where) + skipField(cursor, key, where);
-    const headerCount = readVarint(cursor);
-    if (headerCount < 0 || headerCount * MIN_HEADER_BYTES > cursor.end - cursor.pos) {
-      throw corrupt(key, `${where}: record ${i} claims ${headerCount} headers`);
-    }
-    for (let h = 0; h < headerCount; h++) {
-      const keyLength = readVarint(cursor);
-      if (keyLength < 0 || keyLength > cursor.end - cursor.pos) {
-        throw corrupt(key, `${where}: record ${i} has a header key of ${keyLength} bytes`);
-      }
-      // Measured as the decoded key, as `recordPayloadBytes` does: bytes that are not UTF-8 decode to more.
-      size += Buffer.byteLength(text.toString('utf8', cursor.pos, cursor.pos + keyLength), 'utf8');
-      cursor.pos += keyLength;
-      size += skipField(cursor, key, where);
-    }
-    if (cursor.pos !== recordEnd) throw corrupt(key, `${where}: record ${i} has bytes after its last header`);
-    sizes[i] = size;
-  }
-  if (cursor.pos !== section.length) throw corrupt(key, `${where} has bytes after its last record`);
-  return sizes;
-}
-
-/** Steps over a key, value or header value; returns its length (0 for null). */
-function skipField(cursor: ReadCursor, key: string, where: string): number {
-  const length = readVarint(cursor);
-  if (length === -1) return 0;
-  if (length < -1 || length > cursor.end - cursor.pos) {
-    throw corrupt(key, `${where} holds a field of ${length} bytes that does not fit in its record`);
-  }
-  cursor.pos += length;
-  return length;
+  return walkRecords(section, {
+    recordCount: header.recordCount,
+    baseTimestamp: header.baseTimestamp,
+    maxTimestamp: header.maxTimestamp,
+    where,
+    fail: (problem) => corrupt(key, problem),
+    strictHeaderKeys: false,
+  }).sizes;
 }
 
 function readRecords(
