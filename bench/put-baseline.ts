@@ -16,13 +16,10 @@
  * A case stops after `--seconds` or `--count` objects, whichever comes first.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Agent } from 'node:http';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { type BenchMinio, benchStore, startBenchMinio } from './bench-minio.js';
-import { SignedPutClient } from './signed-put.js';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { type BenchMinio, benchS3Client, benchSignedClient, benchStore, startBenchMinio } from './bench-minio.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -78,17 +75,7 @@ function formatSize(bytes: number): string {
 }
 
 function sdkPutter(minio: BenchMinio): Putter {
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  const client = new S3Client({
-    endpoint: minio.endpoint,
-    region: minio.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: minio.accessKeyId, secretAccessKey: minio.secretAccessKey },
-    maxAttempts: 1,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-    requestHandler: new NodeHttpHandler({ httpAgent: agent }),
-  });
+  const { client, agent } = benchS3Client(minio);
   return {
     method: 'aws-sdk PutObjectCommand',
     async put(key, body) {
@@ -102,12 +89,7 @@ function sdkPutter(minio: BenchMinio): Putter {
 }
 
 function signedPutter(minio: BenchMinio): Putter {
-  const client = new SignedPutClient({
-    endpoint: minio.endpoint,
-    region: minio.region,
-    bucket: minio.bucket,
-    credentials: { accessKeyId: minio.accessKeyId, secretAccessKey: minio.secretAccessKey },
-  });
+  const client = benchSignedClient(minio);
   return {
     method: 'signed PUT, UNSIGNED-PAYLOAD',
     async put(key, body) {

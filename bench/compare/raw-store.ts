@@ -5,11 +5,8 @@
  * GETs read back the objects the signed PUTs of the same case wrote, whole.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Agent } from 'node:http';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { BenchMinio } from '../bench-minio.js';
-import { SignedPutClient } from '../signed-put.js';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { type BenchMinio, benchS3Client, benchSignedClient } from '../bench-minio.js';
 import { percentile, round } from './stats.js';
 
 export type RawClient = 'aws-sdk' | 'signed';
@@ -47,17 +44,7 @@ interface RawObjectClient {
 const WARMUP_REQUESTS_PER_LANE = 2;
 
 function sdkClient(minio: BenchMinio): RawObjectClient {
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  const s3 = new S3Client({
-    endpoint: minio.endpoint,
-    region: minio.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: minio.accessKeyId, secretAccessKey: minio.secretAccessKey },
-    maxAttempts: 1,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-    requestHandler: new NodeHttpHandler({ httpAgent: agent }),
-  });
+  const { client: s3, agent } = benchS3Client(minio);
   return {
     client: 'aws-sdk',
     async put(key, body) {
@@ -76,12 +63,7 @@ function sdkClient(minio: BenchMinio): RawObjectClient {
 }
 
 function signedClient(minio: BenchMinio): RawObjectClient {
-  const client = new SignedPutClient({
-    endpoint: minio.endpoint,
-    region: minio.region,
-    bucket: minio.bucket,
-    credentials: { accessKeyId: minio.accessKeyId, secretAccessKey: minio.secretAccessKey },
-  });
+  const client = benchSignedClient(minio);
   return {
     client: 'signed',
     async put(key, body) {

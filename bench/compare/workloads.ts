@@ -3,6 +3,8 @@
  * a producer sending fixed-size keyless records as fast as it may, a consumer group member reading them all
  * from the beginning, and a producer and consumer in one process timing each record from send to delivery.
  */
+
+import { requestsBetween } from '../../cli/bench/rates.js';
 import type { RequestCounts } from '../../sdk/store/counting-object-store.js';
 import { percentile, round } from './stats.js';
 import type { BenchSystem } from './systems.js';
@@ -69,16 +71,7 @@ export interface LatencyResult {
 
 function requestsSince(system: BenchSystem, before: RequestCounts | null): RequestCounts | null {
   const after = system.requests();
-  if (after === null || before === null) return null;
-  return {
-    get: after.get - before.get,
-    head: after.head - before.head,
-    put: after.put - before.put,
-    list: after.list - before.list,
-    delete: after.delete - before.delete,
-    bytesRead: after.bytesRead - before.bytesRead,
-    bytesWritten: after.bytesWritten - before.bytesWritten,
-  };
+  return after === null || before === null ? null : requestsBetween(before, after);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
